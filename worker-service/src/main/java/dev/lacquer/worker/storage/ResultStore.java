@@ -1,0 +1,150 @@
+package dev.lacquer.worker.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lacquer.model.ObjectKeys;
+import dev.lacquer.worker.config.WorkerConfig;
+import dev.lacquer.worker.retry.Retrier;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The worker's reads and writes in the object store: the original photo in, result images, thumbnails and the
+ * manifest out. Transient failures (I/O, 5xx, throttling) are retried with backoff; what still fails becomes a
+ * {@link StorageUnavailableException}.
+ */
+@ApplicationScoped
+public class ResultStore {
+
+    private static final String PNG = "image/png";
+    private static final String JSON = "application/json";
+
+    private final S3Client s3;
+    private final Retrier retrier;
+    private final ObjectMapper json;
+    private final String bucket;
+    private final String cacheControl;
+    private final long maxPhotoBytes;
+
+    ResultStore(S3Client s3, Retrier retrier, ObjectMapper json, WorkerConfig config) {
+        this.s3 = s3;
+        this.retrier = retrier;
+        this.json = json;
+        this.bucket = config.storage().bucket();
+        this.cacheControl = config.storage().cacheControl();
+        this.maxPhotoBytes = config.maxPhotoBytes();
+    }
+
+    /** The job's manifest, if its results are already stored. An unreadable manifest counts as none. */
+    public Optional<Manifest> findManifest(String userId, UUID jobId) throws InterruptedException {
+        String key = ObjectKeys.manifest(userId, jobId);
+        Optional<byte[]> bytes = run("storage.get", jobId, () -> {
+            try {
+                return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+            } catch (NoSuchKeyException e) {
+                return Optional.<byte[]>empty();
+            }
+        });
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Manifest manifest = json.readValue(bytes.get(), Manifest.class);
+            if (manifest.resultImageKeys().isEmpty()) {
+                Log.warnf("job %s: manifest %s lists no images; generating again", jobId, key);
+                return Optional.empty();
+            }
+            return Optional.of(manifest);
+        } catch (java.io.IOException e) {
+            Log.warnf("job %s: manifest %s is unreadable (%s); generating again", jobId, key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The original photo's bytes.
+     *
+     * @throws MissingObjectException when there is no such object, or it is larger than allowed
+     */
+    public byte[] readOriginal(UUID jobId, String key) throws InterruptedException {
+        return run("storage.get", jobId, () -> {
+            try {
+                ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+                if (response.asByteArray().length > maxPhotoBytes) {
+                    throw new MissingObjectException("the original photo is larger than " + maxPhotoBytes + " bytes");
+                }
+                return response.asByteArray();
+            } catch (NoSuchKeyException e) {
+                throw new MissingObjectException("the original photo " + key + " is not in the store");
+            }
+        });
+    }
+
+    /** Stores a PNG image, immutable and private to its owner. */
+    public void putPng(UUID jobId, String key, byte[] png) throws InterruptedException {
+        run("storage.put", jobId, () -> s3.putObject(
+                r -> r.bucket(bucket).key(key).contentType(PNG).cacheControl(cacheControl),
+                RequestBody.fromBytes(png)));
+    }
+
+    /** Writes the manifest: call it after every image is stored. */
+    public void putManifest(Manifest manifest) throws InterruptedException {
+        String key = ObjectKeys.manifest(manifest.userId(), manifest.jobId());
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("manifest cannot be written as JSON", e);
+        }
+        run("storage.put", manifest.jobId(), () -> s3.putObject(
+                r -> r.bucket(bucket).key(key).contentType(JSON).cacheControl("private, no-cache"),
+                RequestBody.fromBytes(body)));
+    }
+
+    /** For the readiness check: throws when the bucket cannot be reached. */
+    public void headBucket() {
+        s3.headBucket(r -> r.bucket(bucket));
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    private <T> T run(String operation, UUID jobId, java.util.concurrent.Callable<T> action)
+            throws InterruptedException {
+        try {
+            return retrier.call(operation, "job " + jobId, action, ResultStore::isTransient);
+        } catch (InterruptedException | MissingObjectException e) {
+            throw e;
+        } catch (AbortedException e) {
+            // The SDK's word for "the calling thread was interrupted".
+            throw new InterruptedException(operation + " aborted");
+        } catch (S3Exception e) {
+            throw new StorageUnavailableException(operation + " answered HTTP " + e.statusCode()
+                    + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode()), e);
+        } catch (Exception e) {
+            throw new StorageUnavailableException(operation + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isTransient(Exception e) {
+        if (e instanceof AbortedException) {
+            return false;
+        }
+        if (e instanceof S3Exception s3) {
+            int status = s3.statusCode();
+            return status >= 500 || status == 429 || status == 408 || status == 0;
+        }
+        return e instanceof SdkClientException || e instanceof java.io.UncheckedIOException;
+    }
+}

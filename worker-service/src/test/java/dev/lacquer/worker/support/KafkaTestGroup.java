@@ -1,0 +1,52 @@
+package dev.lacquer.worker.support;
+
+import dev.lacquer.model.Topics;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Gives the worker under test a consumer group of its own whose committed offsets are the current end of
+ * {@code generation.requests}: it sees exactly the records produced after it starts, whatever other runs and
+ * modules left on the real topic, and without the race of {@code auto.offset.reset=latest}.
+ */
+public class KafkaTestGroup implements QuarkusTestResourceLifecycleManager {
+
+    public static String bootstrapServers() {
+        String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return servers == null || servers.isBlank() ? "127.0.0.1:59092" : servers;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String group = "lacquer-worker-test-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.REQUESTS)).allTopicNames().get()
+                    .get(Topics.REQUESTS).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.REQUESTS, p.partition()))
+                    .toList();
+            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(
+                    partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            ends.forEach((partition, info) -> offsets.put(partition, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare a consumer group on Kafka at " + bootstrapServers()
+                    + " (is the local stack running?)", e);
+        }
+        return Map.of("mp.messaging.incoming.generation-requests.group.id", group);
+    }
+
+    @Override
+    public void stop() {
+    }
+}
