@@ -24,12 +24,10 @@ import dev.lacquer.model.event.GenerationStarted;
 import dev.lacquer.worker.generation.local.LocalDesignRenderer;
 import dev.lacquer.worker.imaging.Images;
 import dev.lacquer.worker.support.Events;
-import dev.lacquer.worker.support.KafkaTestGroup;
 import dev.lacquer.worker.support.RequestSender;
 import dev.lacquer.worker.support.TestPhotos;
 import dev.lacquer.worker.support.TopicWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
@@ -52,7 +50,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * events out with a plain consumer, results read back from the bucket.
  */
 @QuarkusTest
-@QuarkusTestResource(KafkaTestGroup.class)
 class GenerationFlowTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -66,6 +66,10 @@ public interface WorkerConfig {
         /** Cache-Control of result images and thumbnails: the keys never change content. */
         @WithDefault("private, max-age=31536000, immutable")
         String cacheControl();
+
+        /** The longest one object-store call may take, the AWS SDK's own quick retries included. */
+        @WithDefault("20s")
+        Duration callTimeout();
     }
 
     interface LocalRenderer {

@@ -7,8 +7,11 @@ import dev.lacquer.worker.config.WorkerConfig;
 import dev.lacquer.worker.retry.Retrier;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.UUID;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -28,6 +31,7 @@ public class ResultStore {
 
     private static final String PNG = "image/png";
     private static final String JSON = "application/json";
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
 
     private final S3Client s3;
     private final Retrier retrier;
@@ -35,6 +39,7 @@ public class ResultStore {
     private final String bucket;
     private final String cacheControl;
     private final long maxPhotoBytes;
+    private final Consumer<AwsRequestOverrideConfiguration.Builder> callTimeout;
 
     ResultStore(S3Client s3, Retrier retrier, ObjectMapper json, WorkerConfig config) {
         this.s3 = s3;
@@ -43,6 +48,9 @@ public class ResultStore {
         this.bucket = config.storage().bucket();
         this.cacheControl = config.storage().cacheControl();
         this.maxPhotoBytes = config.maxPhotoBytes();
+        Duration timeout = config.storage().callTimeout();
+        // Bounds one try, the SDK's own quick retries included; the Retrier decides about further tries.
+        this.callTimeout = c -> c.apiCallTimeout(timeout);
     }
 
     /** The job's manifest, if its results are already stored. An unreadable manifest counts as none. */
@@ -50,7 +58,8 @@ public class ResultStore {
         String key = ObjectKeys.manifest(userId, jobId);
         Optional<byte[]> bytes = run("storage.get", jobId, () -> {
             try {
-                return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+                return Optional.of(s3.getObjectAsBytes(
+                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout)).asByteArray());
             } catch (NoSuchKeyException e) {
                 return Optional.<byte[]>empty();
             }
@@ -79,7 +88,8 @@ public class ResultStore {
     public byte[] readOriginal(UUID jobId, String key) throws InterruptedException {
         return run("storage.get", jobId, () -> {
             try {
-                ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+                ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(
+                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
                 if (response.asByteArray().length > maxPhotoBytes) {
                     throw new MissingObjectException("the original photo is larger than " + maxPhotoBytes + " bytes");
                 }
@@ -93,7 +103,8 @@ public class ResultStore {
     /** Stores a PNG image, immutable and private to its owner. */
     public void putPng(UUID jobId, String key, byte[] png) throws InterruptedException {
         run("storage.put", jobId, () -> s3.putObject(
-                r -> r.bucket(bucket).key(key).contentType(PNG).cacheControl(cacheControl),
+                r -> r.bucket(bucket).key(key).contentType(PNG).cacheControl(cacheControl)
+                        .overrideConfiguration(callTimeout),
                 RequestBody.fromBytes(png)));
     }
 
@@ -107,13 +118,14 @@ public class ResultStore {
             throw new IllegalStateException("manifest cannot be written as JSON", e);
         }
         run("storage.put", manifest.jobId(), () -> s3.putObject(
-                r -> r.bucket(bucket).key(key).contentType(JSON).cacheControl("private, no-cache"),
+                r -> r.bucket(bucket).key(key).contentType(JSON).cacheControl("private, no-cache")
+                        .overrideConfiguration(callTimeout),
                 RequestBody.fromBytes(body)));
     }
 
-    /** For the readiness check: throws when the bucket cannot be reached. */
+    /** For the readiness check: throws when the bucket cannot be reached within a few seconds. */
     public void headBucket() {
-        s3.headBucket(r -> r.bucket(bucket));
+        s3.headBucket(r -> r.bucket(bucket).overrideConfiguration(c -> c.apiCallTimeout(HEALTH_TIMEOUT)));
     }
 
     public String bucket() {
@@ -143,7 +155,8 @@ public class ResultStore {
         }
         if (e instanceof S3Exception s3) {
             int status = s3.statusCode();
-            return status >= 500 || status == 429 || status == 408 || status == 0;
+            // 501 Not Implemented will not change by asking again.
+            return status >= 500 && status != 501 || status == 429 || status == 408 || status == 0;
         }
         return e instanceof SdkClientException || e instanceof java.io.UncheckedIOException;
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -66,8 +67,9 @@ public final class RequestSender implements AutoCloseable {
         return request;
     }
 
-    public void send(GenerationEvent event) {
-        sendRaw(event.jobId().toString(), EventCodec.encode(event));
+    /** Publishes an event keyed by its job id; answers where it landed. */
+    public RecordMetadata send(GenerationEvent event) {
+        return sendRaw(event.jobId().toString(), EventCodec.encode(event));
     }
 
     public void cancel(UUID jobId, String userId) {
@@ -75,9 +77,9 @@ public final class RequestSender implements AutoCloseable {
     }
 
     /** Publishes any text, readable or not, and waits for the broker's acknowledgement. */
-    public void sendRaw(String key, String value) {
+    public RecordMetadata sendRaw(String key, String value) {
         try {
-            producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value)).get(10, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + Topics.REQUESTS, e);
         }

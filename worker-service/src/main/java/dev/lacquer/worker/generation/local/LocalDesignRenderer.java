@@ -68,6 +68,10 @@ public class LocalDesignRenderer implements DesignGenerator {
         try {
             photo = Images.readPhoto(request.photo().bytes(), maxSize);
         } catch (UnreadableImageException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // ImageIO gives up on interrupted threads: that says nothing about the photo.
+                throw new InterruptedException("generation interrupted");
+            }
             throw GenerationException.invalidInput(e.getMessage());
         }
         DesignSettings settings = request.settings();
