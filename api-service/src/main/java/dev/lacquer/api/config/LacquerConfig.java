@@ -1,0 +1,84 @@
+package dev.lacquer.api.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Typed configuration of api-service; see application.properties for the environment variables. */
+@ConfigMapping(prefix = "lacquer")
+public interface LacquerConfig {
+
+    Credits credits();
+
+    Jobs jobs();
+
+    Storage storage();
+
+    Sweep sweep();
+
+    Outbox outbox();
+
+    interface Credits {
+        /** Credits one generated design costs; a job costs imageCount × this. */
+        @WithDefault("1")
+        int costPerDesign();
+
+        /** Credits granted to a user the first time they are seen. */
+        @WithDefault("20")
+        int startingGrant();
+    }
+
+    interface Jobs {
+        @WithDefault("2")
+        int defaultImageCount();
+
+        @WithDefault("4")
+        int maxImageCount();
+
+        /** Largest accepted photo, in bytes, after decoding. */
+        @WithDefault("20971520")
+        long maxPhotoBytes();
+
+        /** Attempts a job gets before a lost or retryable failure becomes final. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** How long a processing job stays leased to its worker without a heartbeat. */
+        @WithDefault("PT60S")
+        Duration lease();
+
+        /** How long a published request may wait for a worker to start it before it is requested again. */
+        @WithDefault("PT2M")
+        Duration pickupTimeout();
+
+        /** Pending jobs older than this are failed as EXPIRED and release their reservation. */
+        @WithDefault("PT24H")
+        Duration pendingExpiry();
+    }
+
+    interface Storage {
+        String bucket();
+
+        /** When set (an R2 public bucket or custom domain), image URLs are this base + key instead of presigned. */
+        Optional<String> publicBaseUrl();
+
+        /** Lifetime of presigned image URLs. */
+        @WithDefault("PT1H")
+        Duration urlLifetime();
+    }
+
+    interface Sweep {
+        /** How often each replica runs the sweep (a Quarkus scheduler interval such as {@code 10s}). */
+        @WithDefault("10s")
+        String every();
+
+        /** Bearer secret of POST /api/process-generation-jobs. */
+        String cronSecret();
+    }
+
+    interface Outbox {
+        @WithDefault("200")
+        int batchSize();
+    }
+}

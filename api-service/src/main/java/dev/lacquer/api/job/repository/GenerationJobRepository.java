@@ -1,0 +1,82 @@
+package dev.lacquer.api.job.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class GenerationJobRepository implements PanacheRepositoryBase<GenerationJob, UUID> {
+
+    /** The job if it belongs to the user; another user's job is indistinguishable from a missing one. */
+    public Optional<GenerationJob> findOwned(UUID jobId, String userId) {
+        return find("id = ?1 and userId = ?2", jobId, userId).firstResultOptional();
+    }
+
+    public Optional<GenerationJob> findOwnedForUpdate(UUID jobId, String userId) {
+        return find("id = ?1 and userId = ?2", jobId, userId).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResultOptional();
+    }
+
+    public Optional<GenerationJob> findForUpdate(UUID jobId) {
+        return Optional.ofNullable(findById(jobId, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    public List<GenerationJob> activeOf(String userId) {
+        return list("userId = ?1 and status in ?2", Sort.by("createdAt"), userId,
+                List.of(JobStatus.PENDING, JobStatus.PROCESSING));
+    }
+
+    /** Finished jobs the user's app has not acknowledged yet. */
+    public List<GenerationJob> unseenOf(String userId, JobStatus status) {
+        return list("userId = ?1 and status = ?2 and seenAt is null", Sort.by("completedAt"), userId, status);
+    }
+
+    public List<GenerationJob> historyOf(String userId, int page, int size) {
+        return find("userId", Sort.by("createdAt").descending().and("id").descending(), userId)
+                .page(Page.of(page, size)).list();
+    }
+
+    public long countOf(String userId) {
+        return count("userId", userId);
+    }
+
+    /** Credits held by the user's accepted jobs that have not been charged yet. */
+    public long reservedCredits(String userId) {
+        Long sum = getEntityManager().createQuery(
+                        "select coalesce(sum(j.cost), 0) from GenerationJob j where j.userId = ?1"
+                                + " and j.status in ?2 and j.chargedAt is null", Long.class)
+                .setParameter(1, userId)
+                .setParameter(2, List.of(JobStatus.PENDING, JobStatus.PROCESSING))
+                .getSingleResult();
+        return sum == null ? 0 : sum;
+    }
+
+    /** Processing jobs whose lease ran out, locked so only one sweeper handles each. */
+    public List<GenerationJob> lockExpiredLeases(Instant now, int limit) {
+        return getEntityManager().createNativeQuery(
+                        "select * from generation_jobs where status = 'processing' and lease_expires_at < ?1"
+                                + " order by lease_expires_at limit ?2 for update skip locked", GenerationJob.class)
+                .setParameter(1, now).setParameter(2, limit).getResultList();
+    }
+
+    /** Pending jobs whose request was published but no worker started them in time. */
+    public List<GenerationJob> lockUnstartedPending(Instant leaseBefore, int limit) {
+        return getEntityManager().createNativeQuery(
+                        "select * from generation_jobs where status = 'pending' and lease_expires_at < ?1"
+                                + " order by lease_expires_at limit ?2 for update skip locked", GenerationJob.class)
+                .setParameter(1, leaseBefore).setParameter(2, limit).getResultList();
+    }
+
+    public List<GenerationJob> lockCompletedUnsaved(int limit) {
+        return getEntityManager().createNativeQuery(
+                        "select * from generation_jobs where status = 'completed' and auto_saved = false"
+                                + " order by completed_at limit ?1 for update skip locked", GenerationJob.class)
+                .setParameter(1, limit).getResultList();
+    }
+}

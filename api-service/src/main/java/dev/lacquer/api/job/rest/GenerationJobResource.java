@@ -1,0 +1,89 @@
+package dev.lacquer.api.job.rest;
+
+import dev.lacquer.api.job.mapping.JobView;
+import dev.lacquer.api.job.mapping.JobViews;
+import dev.lacquer.api.job.repository.GenerationJob;
+import dev.lacquer.api.job.service.JobCommandService;
+import dev.lacquer.api.job.service.JobCreationService;
+import dev.lacquer.api.job.service.JobQueryService;
+import dev.lacquer.api.job.service.NewJobValidator;
+import dev.lacquer.api.security.CurrentUser;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.RestResponse;
+
+@Path("/api")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class GenerationJobResource {
+
+    private final JobCreationService creation;
+    private final JobCommandService commands;
+    private final JobQueryService queries;
+    private final NewJobValidator validator;
+    private final JobViews views;
+    private final CurrentUser user;
+
+    GenerationJobResource(JobCreationService creation, JobCommandService commands, JobQueryService queries,
+                          NewJobValidator validator, JobViews views, CurrentUser user) {
+        this.creation = creation;
+        this.commands = commands;
+        this.queries = queries;
+        this.validator = validator;
+        this.views = views;
+        this.user = user;
+    }
+
+    /** Accepts a generation and answers at once with the job id; the work goes on without the client. */
+    @POST
+    @Path("/generate-nail-design-job")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public RestResponse<JobCreated> create(CreateJobRequest request) {
+        GenerationJob job = creation.create(user.id(), validator.validate(request));
+        return RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, JobCreated.of(job))
+                .header("Location", "/api/generation-job/" + job.id).build();
+    }
+
+    @GET
+    @Path("/generation-job/{jobId}")
+    public JobView job(@PathParam("jobId") String jobId) {
+        return queries.job(user.id(), JobIds.parse(jobId));
+    }
+
+    @POST
+    @Path("/generation-job/{jobId}/auto-save")
+    public SavedLooks autoSave(@PathParam("jobId") String jobId) {
+        return new SavedLooks(commands.autoSave(user.id(), JobIds.parse(jobId)));
+    }
+
+    @POST
+    @Path("/generation-job/{jobId}/seen")
+    public JobView seen(@PathParam("jobId") String jobId) {
+        return views.of(commands.acknowledge(user.id(), JobIds.parse(jobId)));
+    }
+
+    @POST
+    @Path("/generation-job/{jobId}/cancel")
+    public RestResponse<JobView> cancel(@PathParam("jobId") String jobId) {
+        GenerationJob job = commands.cancel(user.id(), JobIds.parse(jobId));
+        return job.status.isTerminal() ? RestResponse.ok(views.of(job))
+                : RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, views.of(job)).build();
+    }
+
+    public record JobCreated(UUID jobId, String status) {
+        static JobCreated of(GenerationJob job) {
+            return new JobCreated(job.id, job.status.wire());
+        }
+    }
+
+    public record SavedLooks(List<UUID> lookIds) {
+    }
+}

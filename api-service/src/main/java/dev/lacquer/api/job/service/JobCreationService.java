@@ -1,0 +1,84 @@
+package dev.lacquer.api.job.service;
+
+import dev.lacquer.api.credit.CreditService;
+import dev.lacquer.api.credit.CreditSummary;
+import dev.lacquer.api.job.repository.GenerationJob;
+import dev.lacquer.api.job.repository.GenerationJobRepository;
+import dev.lacquer.api.job.repository.JobStatus;
+import dev.lacquer.api.problem.ApiProblem;
+import dev.lacquer.api.storage.ObjectStore;
+import dev.lacquer.model.ObjectKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Accepts a job: the photo goes to the object store, then the job row and its outbox row are
+ * written in one transaction under the user's credit lock. Nothing is charged here; the job's
+ * cost is reserved against the user's available credits until generation starts.
+ */
+@ApplicationScoped
+public class JobCreationService {
+
+    private final GenerationJobRepository jobs;
+    private final CreditService credits;
+    private final ObjectStore store;
+    private final JobRequests requests;
+    private final MeterRegistry metrics;
+
+    JobCreationService(GenerationJobRepository jobs, CreditService credits, ObjectStore store, JobRequests requests,
+                       MeterRegistry metrics) {
+        this.jobs = jobs;
+        this.credits = credits;
+        this.store = store;
+        this.requests = requests;
+        this.metrics = metrics;
+    }
+
+    public GenerationJob create(String userId, NewJob newJob) {
+        int cost = credits.costOf(newJob.imageCount());
+        CreditSummary before = credits.summary(userId);
+        if (before.available() < cost) {
+            throw ApiProblem.insufficientCredits(cost, before.available());
+        }
+        UUID jobId = UUID.randomUUID();
+        String photoKey = ObjectKeys.original(userId, jobId);
+        store.put(photoKey, newJob.photo().bytes(), newJob.photo().contentType());
+        try {
+            GenerationJob job = QuarkusTransaction.requiringNew().call(() -> insert(userId, jobId, cost, photoKey, newJob));
+            metrics.counter("lacquer.jobs.created").increment();
+            Log.infof("job %s: accepted for %d designs", jobId, newJob.imageCount());
+            return job;
+        } catch (RuntimeException e) {
+            store.deleteQuietly(photoKey);
+            throw e;
+        }
+    }
+
+    private GenerationJob insert(String userId, UUID jobId, int cost, String photoKey, NewJob newJob) {
+        CreditSummary credit = credits.lockForSpending(userId);
+        if (credit.available() < cost) {
+            throw ApiProblem.insufficientCredits(cost, credit.available());
+        }
+        Instant now = Instant.now();
+        GenerationJob job = new GenerationJob();
+        job.id = jobId;
+        job.userId = userId;
+        job.status = JobStatus.PENDING;
+        job.prompt = newJob.prompt();
+        job.designSettings = newJob.designSettings();
+        job.imageCount = newJob.imageCount();
+        job.cost = cost;
+        job.originalImageKey = photoKey;
+        job.originalContentType = newJob.photo().contentType();
+        job.attempt = 1;
+        job.createdAt = now;
+        job.updatedAt = now;
+        jobs.persist(job);
+        requests.request(job);
+        return job;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.lacquer.api.job.service;
+
+import dev.lacquer.api.config.LacquerConfig;
+import dev.lacquer.api.credit.CreditService;
+import dev.lacquer.api.job.repository.GenerationJob;
+import dev.lacquer.api.job.repository.GenerationJobRepository;
+import dev.lacquer.api.job.repository.JobStatus;
+import dev.lacquer.api.look.LookRepository;
+import dev.lacquer.api.messaging.ProcessedEvents;
+import dev.lacquer.model.ErrorCode;
+import dev.lacquer.model.event.GenerationCancelRequested;
+import dev.lacquer.model.event.GenerationCanceled;
+import dev.lacquer.model.event.GenerationCompleted;
+import dev.lacquer.model.event.GenerationEvent;
+import dev.lacquer.model.event.GenerationFailed;
+import dev.lacquer.model.event.GenerationProgress;
+import dev.lacquer.model.event.GenerationRequested;
+import dev.lacquer.model.event.GenerationStarted;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Applies the worker's events to jobs. Each event is applied at most once (insert-first dedup)
+ * and every state change is conditional on the job's current state, so redelivered, duplicated
+ * or late events change nothing they should not.
+ */
+@ApplicationScoped
+public class JobEventService {
+
+    private final GenerationJobRepository jobs;
+    private final LookRepository looks;
+    private final CreditService credits;
+    private final ProcessedEvents processedEvents;
+    private final JobRequests requests;
+    private final JobTransitions transitions;
+    private final LacquerConfig config;
+    private final MeterRegistry metrics;
+
+    JobEventService(GenerationJobRepository jobs, LookRepository looks, CreditService credits,
+                    ProcessedEvents processedEvents, JobRequests requests, JobTransitions transitions,
+                    LacquerConfig config, MeterRegistry metrics) {
+        this.jobs = jobs;
+        this.looks = looks;
+        this.credits = credits;
+        this.processedEvents = processedEvents;
+        this.requests = requests;
+        this.transitions = transitions;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    @Transactional
+    public void apply(GenerationEvent event) {
+        if (!processedEvents.firstSighting(event)) {
+            Log.debugf("job %s: duplicate %s %s skipped", event.jobId(), event.type(), event.eventId());
+            return;
+        }
+        GenerationJob job = jobs.findForUpdate(event.jobId()).orElse(null);
+        if (job == null || !job.userId.equals(event.userId())) {
+            Log.warnf("job %s: %s for an unknown job (or another owner) ignored", event.jobId(), event.type());
+            return;
+        }
+        Instant now = Instant.now();
+        switch (event) {
+            case GenerationStarted started -> onStarted(job, started.attempt(), now);
+            case GenerationProgress progress -> onProgress(job, progress, now);
+            case GenerationCompleted completed -> onCompleted(job, completed, now);
+            case GenerationFailed failed -> onFailed(job, failed, now);
+            case GenerationCanceled canceled -> onCanceled(job, now);
+            case GenerationRequested ignored -> Log.warnf("job %s: a request on the events topic ignored", job.id);
+            case GenerationCancelRequested ignored -> Log.warnf("job %s: a cancel on the events topic ignored", job.id);
+        }
+    }
+
+    private void onStarted(GenerationJob job, int attempt, Instant now) {
+        switch (job.status) {
+            case PENDING -> {
+                job.status = JobStatus.PROCESSING;
+                job.startedAt = now;
+                job.leaseExpiresAt = now.plus(config.jobs().lease());
+                job.updatedAt = now;
+                credits.charge(job);
+                Timer.builder("lacquer.jobs.queue.wait").description("From job creation to generation start")
+                        .publishPercentileHistogram().register(metrics)
+                        .record(Duration.between(job.createdAt, now));
+                Log.infof("job %s: started (attempt %d)", job.id, attempt);
+            }
+            case PROCESSING -> {
+                if (attempt >= job.attempt) {
+                    job.leaseExpiresAt = now.plus(config.jobs().lease());
+                    job.updatedAt = now;
+                }
+                credits.charge(job);
+            }
+            // The designs were made: a start that arrives after the completion still charges, once.
+            case COMPLETED -> credits.charge(job);
+            // A canceled job's request was already taken by a worker: tell it to stop.
+            case CANCELED -> requests.requestCancel(job);
+            case FAILED -> Log.debugf("job %s: late start of a failed job ignored", job.id);
+        }
+    }
+
+    private void onProgress(GenerationJob job, GenerationProgress progress, Instant now) {
+        if (job.status == JobStatus.PENDING) {
+            onStarted(job, progress.attempt(), now);
+        }
+        if (job.status == JobStatus.PROCESSING && progress.attempt() >= job.attempt) {
+            job.progress = Math.max(job.progress, Math.min(99, Math.max(0, progress.percent())));
+            job.leaseExpiresAt = now.plus(config.jobs().lease());
+            job.updatedAt = now;
+        }
+    }
+
+    private void onCompleted(GenerationJob job, GenerationCompleted completed, Instant now) {
+        if (!job.status.isActive()) {
+            Log.infof("job %s: completion ignored, the job is already %s", job.id, job.status.wire());
+            return;
+        }
+        if (job.startedAt == null) {
+            job.startedAt = now;
+        }
+        job.status = JobStatus.COMPLETED;
+        job.resultImageKeys = completed.resultImageKeys();
+        job.thumbnailKeys = completed.thumbnailKeys();
+        job.model = completed.model();
+        job.promptTemplateVersion = completed.promptTemplateVersion();
+        job.providerRequestId = completed.providerRequestId();
+        job.usage = completed.usage();
+        job.progress = 100;
+        job.completedAt = now;
+        job.leaseExpiresAt = null;
+        job.errorCode = null;
+        job.errorMessage = null;
+        job.updatedAt = now;
+        credits.charge(job);
+        looks.saveLooksOf(job);
+        job.autoSaved = true;
+        metrics.counter("lacquer.jobs.completed").increment();
+        metrics.timer("lacquer.jobs.generation.duration").record(Duration.ofMillis(completed.generationMillis()));
+        Log.infof("job %s: completed with %d designs%s", job.id, job.resultImageKeys.size(),
+                completed.fromStorage() ? " (from storage)" : "");
+    }
+
+    private void onFailed(GenerationJob job, GenerationFailed failed, Instant now) {
+        if (!job.status.isActive() || failed.attempt() < job.attempt) {
+            Log.debugf("job %s: stale failure of attempt %d ignored", job.id, failed.attempt());
+            return;
+        }
+        if (failed.retryable() && job.attempt < config.jobs().maxAttempts() && job.cancelRequestedAt == null) {
+            Log.infof("job %s: attempt %d failed with %s, requesting attempt %d", job.id, job.attempt,
+                    failed.errorCode(), job.attempt + 1);
+            metrics.counter("lacquer.jobs.retries", "error_code", String.valueOf(failed.errorCode())).increment();
+            requests.requestNextAttempt(job, now);
+            return;
+        }
+        transitions.fail(job, failed.errorCode() == null ? ErrorCode.INTERNAL : failed.errorCode(), failed.userMessage(), now);
+    }
+
+    private void onCanceled(GenerationJob job, Instant now) {
+        if (job.status.isActive()) {
+            transitions.cancel(job, now);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.lacquer.api.job.service;
+
+import dev.lacquer.api.config.LacquerConfig;
+import dev.lacquer.api.job.repository.GenerationJob;
+import dev.lacquer.api.messaging.Outbox;
+import dev.lacquer.model.event.GenerationCancelRequested;
+import dev.lacquer.model.event.GenerationRequested;
+import dev.lacquer.model.event.ModelOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/** The one place that turns a job into messages for the worker, always through the outbox. */
+@ApplicationScoped
+public class JobRequests {
+
+    private final Outbox outbox;
+    private final LacquerConfig config;
+
+    JobRequests(Outbox outbox, LacquerConfig config) {
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /** Asks a worker to generate the job's current attempt. */
+    public void request(GenerationJob job) {
+        outbox.enqueueRequest(GenerationRequested.of(job.id, job.userId, job.attempt, job.prompt, job.designSettings,
+                job.originalImageKey, job.originalContentType, job.imageCount, ModelOptions.defaults()));
+    }
+
+    /** Requests the job again as its next attempt; the worker must start it within the pick-up timeout. */
+    public void requestNextAttempt(GenerationJob job, Instant now) {
+        job.attempt++;
+        job.progress = 0;
+        job.leaseExpiresAt = now.plus(config.jobs().pickupTimeout());
+        job.updatedAt = now;
+        request(job);
+    }
+
+    public void requestCancel(GenerationJob job) {
+        outbox.enqueueRequest(GenerationCancelRequested.of(job.id, job.userId, job.attempt));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.lacquer.api.messaging;
+
+import dev.lacquer.model.event.GenerationEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+
+/**
+ * Insert-first duplicate detection: the event id is inserted before the event is applied, in
+ * the same transaction. A key conflict means the event was already applied (or is being applied
+ * by another replica, whose commit we then wait for), so it is skipped.
+ */
+@ApplicationScoped
+public class ProcessedEvents {
+
+    private final EntityManager em;
+
+    ProcessedEvents(EntityManager em) {
+        this.em = em;
+    }
+
+    /** True the first time an event id is seen; false for every duplicate. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean firstSighting(GenerationEvent event) {
+        return em.createNativeQuery("""
+                        insert into processed_events (event_id, job_id, event_type, processed_at)
+                        values (?1, ?2, ?3, ?4) on conflict (event_id) do nothing""")
+                .setParameter(1, event.eventId())
+                .setParameter(2, event.jobId())
+                .setParameter(3, event.type())
+                .setParameter(4, Instant.now())
+                .executeUpdate() == 1;
+    }
+}

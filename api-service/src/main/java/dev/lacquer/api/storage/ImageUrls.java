@@ -1,0 +1,46 @@
+package dev.lacquer.api.storage;
+
+import dev.lacquer.api.config.LacquerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * URLs a client can download an image from: presigned GET URLs that expire after the
+ * configured lifetime, or, when a public base URL is configured (R2 public bucket or custom
+ * domain), that base plus the key.
+ */
+@ApplicationScoped
+public class ImageUrls {
+
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Optional<String> publicBaseUrl;
+    private final Duration lifetime;
+
+    ImageUrls(S3Presigner presigner, LacquerConfig config) {
+        this.presigner = presigner;
+        this.bucket = config.storage().bucket();
+        this.publicBaseUrl = config.storage().publicBaseUrl().filter(url -> !url.isBlank())
+                .map(url -> url.endsWith("/") ? url : url + "/");
+        this.lifetime = config.storage().urlLifetime();
+    }
+
+    public String urlOf(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (publicBaseUrl.isPresent()) {
+            return publicBaseUrl.get() + key;
+        }
+        return presigner.presignGetObject(presign -> presign.signatureDuration(lifetime)
+                        .getObjectRequest(get -> get.bucket(bucket).key(key)))
+                .url().toString();
+    }
+
+    public List<String> urlsOf(List<String> keys) {
+        return keys == null ? List.of() : keys.stream().map(this::urlOf).toList();
+    }
+}
