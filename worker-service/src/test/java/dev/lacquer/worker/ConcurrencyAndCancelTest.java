@@ -79,7 +79,9 @@ class ConcurrencyAndCancelTest {
 
     @AfterAll
     static void stopWatching() {
-        events.close();
+        if (events != null) {
+            events.close();
+        }
     }
 
     @Test

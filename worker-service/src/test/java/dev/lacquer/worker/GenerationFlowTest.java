@@ -77,8 +77,12 @@ class GenerationFlowTest {
 
     @AfterAll
     static void stopWatching() {
-        events.close();
-        deadLetters.close();
+        if (events != null) {
+            events.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
     }
 
     @Test

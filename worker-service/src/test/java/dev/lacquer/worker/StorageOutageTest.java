@@ -70,7 +70,9 @@ class StorageOutageTest {
 
     @AfterAll
     static void stopWatching() {
-        events.close();
+        if (events != null) {
+            events.close();
+        }
     }
 
     @Test
