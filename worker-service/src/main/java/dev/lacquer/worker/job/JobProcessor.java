@@ -245,7 +245,7 @@ class JobProcessor {
 
         synchronized void start() {
             running = true;
-            long every = config.heartbeatInterval().toMillis();
+            long every = Math.max(100, config.heartbeatInterval().toMillis());
             timer = scheduler.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         }
 

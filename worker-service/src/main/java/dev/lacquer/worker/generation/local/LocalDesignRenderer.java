@@ -130,13 +130,13 @@ public class LocalDesignRenderer implements DesignGenerator {
     }
 
     private static String caption(NailShape shape, Length length, Finish finish, String style, int index) {
-        StringBuilder text = new StringBuilder("LOCAL PREVIEW | ")
-                .append(shape).append(" | ").append(length).append(" | ").append(finish);
+        StringBuilder text = new StringBuilder("VARIATION ").append(index + 1)
+                .append(" | ").append(shape).append(" | ").append(length).append(" | ").append(finish);
         if (style != null && !style.isBlank()) {
             String clean = style.replaceAll("[^A-Za-z0-9 #./-]", " ").trim();
             text.append(" | ").append(clean, 0, Math.min(clean.length(), 24));
         }
-        return text.append(" | VARIATION ").append(index + 1).toString();
+        return text.append(" | LOCAL PREVIEW").toString();
     }
 
     private static int hash(String text) {

@@ -325,28 +325,29 @@ final class NailPainter {
                 g.fill(at.createTransformedShape(new Ellipse2D.Double(w * 0.12, -l * 0.8, w * 0.1, w * 0.1)));
             }
             case CHROME -> {
+                // Mirror bands across the nail, tinted by the polish colour so the colour still reads.
                 Point2D left = at.transform(new Point2D.Double(-w / 2, 0), null);
                 Point2D right = at.transform(new Point2D.Double(w / 2, 0), null);
-                Color steel = mix(main, new Color(0xD9DEE3), 0.55);
-                g.setPaint(new LinearGradientPaint(left, right, new float[] {0f, 0.18f, 0.32f, 0.55f, 0.75f, 1f},
+                Color steel = mix(main, new Color(0xE4E8EC), 0.35);
+                g.setPaint(new LinearGradientPaint(left, right, new float[] {0f, 0.2f, 0.34f, 0.55f, 0.74f, 1f},
                         new Color[] {
-                                withAlpha(mix(steel, Color.BLACK, 0.45), 200),
-                                withAlpha(Color.WHITE, 220),
-                                withAlpha(steel, 170),
-                                withAlpha(mix(steel, Color.BLACK, 0.25), 190),
-                                withAlpha(Color.WHITE, 200),
-                                withAlpha(mix(steel, Color.BLACK, 0.5), 200)}));
+                                withAlpha(mix(main, Color.BLACK, 0.4), 150),
+                                withAlpha(Color.WHITE, 190),
+                                withAlpha(steel, 90),
+                                withAlpha(mix(main, Color.BLACK, 0.2), 110),
+                                withAlpha(Color.WHITE, 170),
+                                withAlpha(mix(main, Color.BLACK, 0.45), 160)}));
                 g.fill(bounds);
             }
             case GLITTER -> {
-                int speckles = (int) (w * l / 6);
+                int speckles = (int) (w * l / 22);
                 Color[] sparkle = {Color.WHITE, new Color(0xF5D76E), mix(main, Color.WHITE, 0.6), new Color(0xE8E8F0)};
                 for (int i = 0; i < speckles; i++) {
-                    double r = 0.5 + random.nextDouble() * Math.max(1.0, w * 0.025);
+                    double r = 0.4 + random.nextDouble() * Math.max(0.8, w * 0.022);
                     double x = (random.nextDouble() - 0.5) * w;
                     double y = -random.nextDouble() * l * 1.05;
                     Color c = sparkle[random.nextInt(sparkle.length)];
-                    g.setColor(withAlpha(c, 120 + random.nextInt(136)));
+                    g.setColor(withAlpha(c, 110 + random.nextInt(121)));
                     g.fill(at.createTransformedShape(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r)));
                 }
                 g.setColor(new Color(255, 255, 255, 90));
@@ -375,12 +376,20 @@ final class NailPainter {
 
     private static void paintCaption(Graphics2D g, int width, int height, Design design) {
         int scale = Math.max(1, Math.min(width, height) / 340);
-        String text = design.caption();
         int pad = 3 * scale;
         int swatch = PixelFont.GLYPH_HEIGHT * scale;
         int swatches = Math.min(design.palette().size(), 5);
-        int textWidth = PixelFont.width(text, scale);
-        int boxWidth = Math.min(width - 2 * pad, pad * 3 + textWidth + swatches * (swatch + scale));
+        int room = width - 2 * pad - pad * 3 - swatches * (swatch + scale);
+        // The caption lists the most telling parts first; what does not fit is left off whole.
+        String text = "";
+        for (String part : design.caption().split("\\|")) {
+            String next = text.isEmpty() ? part.trim() : text + " | " + part.trim();
+            if (PixelFont.width(next, scale) > room) {
+                break;
+            }
+            text = next;
+        }
+        int boxWidth = pad * 3 + PixelFont.width(text, scale) + swatches * (swatch + scale);
         int boxHeight = swatch + 2 * pad;
         int x = pad;
         int y = height - boxHeight - pad;
@@ -394,10 +403,7 @@ final class NailPainter {
         }
         cursor += pad;
         g.setColor(new Color(255, 255, 255, 230));
-        Shape oldClip = g.getClip();
-        g.clipRect(x, y, boxWidth, boxHeight);
         PixelFont.draw(g, text, cursor, y + pad, scale);
-        g.setClip(oldClip);
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String value, E fallback) {
