@@ -40,6 +40,10 @@ public interface LacquerConfig {
         @WithDefault("20971520")
         long maxPhotoBytes();
 
+        /** Jobs one user may have pending or processing at once; more answer 429. */
+        @WithDefault("10")
+        int maxActivePerUser();
+
         /** Attempts a job gets before a lost or retryable failure becomes final. */
         @WithDefault("3")
         int maxAttempts();

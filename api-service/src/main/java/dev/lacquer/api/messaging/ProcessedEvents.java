@@ -20,6 +20,16 @@ public class ProcessedEvents {
         this.em = em;
     }
 
+    /**
+     * Forgets event ids older than {@code age}: Kafka's retention (7 days) bounds how late a
+     * duplicate can arrive, so ids older than that can never be needed again.
+     */
+    @Transactional
+    public int purgeOlderThan(java.time.Duration age) {
+        return em.createNativeQuery("delete from processed_events where processed_at < ?1")
+                .setParameter(1, Instant.now().minus(age)).executeUpdate();
+    }
+
     /** True the first time an event id is seen; false for every duplicate. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstSighting(GenerationEvent event) {

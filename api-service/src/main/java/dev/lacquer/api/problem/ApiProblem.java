@@ -25,6 +25,10 @@ public class ApiProblem extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    public static ApiProblem unprocessable(String slug, String title, String detail) {
+        return new ApiProblem(422, slug, title, detail);
+    }
+
     public static ApiProblem validation(List<Problem.FieldError> errors) {
         return new ApiProblem(400, "validation", "Invalid request",
                 "The request has " + errors.size() + " invalid field(s).", List.copyOf(errors), null);

@@ -1,17 +1,20 @@
 package dev.lacquer.api.sweep;
 
 import dev.lacquer.api.config.LacquerConfig;
+import dev.lacquer.api.idempotency.IdempotencyKeys;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import dev.lacquer.api.job.service.JobRequests;
 import dev.lacquer.api.job.service.JobTransitions;
 import dev.lacquer.api.look.LookRepository;
 import dev.lacquer.api.messaging.OutboxRelay;
+import dev.lacquer.api.messaging.ProcessedEvents;
 import dev.lacquer.model.ErrorCode;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,6 +27,8 @@ import java.util.List;
 public class SweepService {
 
     private static final int BATCH = 100;
+    /** Longer than the events topic's retention (7 days): no duplicate can be older. */
+    private static final Duration PROCESSED_EVENT_RETENTION = Duration.ofDays(8);
 
     private final GenerationJobRepository jobs;
     private final LookRepository looks;
@@ -31,15 +36,20 @@ public class SweepService {
     private final JobTransitions transitions;
     private final OutboxRelay relay;
     private final LacquerConfig config;
+    private final IdempotencyKeys idempotencyKeys;
+    private final ProcessedEvents processedEvents;
 
     SweepService(GenerationJobRepository jobs, LookRepository looks, JobRequests requests, JobTransitions transitions,
-                 OutboxRelay relay, LacquerConfig config) {
+                 OutboxRelay relay, LacquerConfig config, IdempotencyKeys idempotencyKeys,
+                 ProcessedEvents processedEvents) {
         this.jobs = jobs;
         this.looks = looks;
         this.requests = requests;
         this.transitions = transitions;
         this.relay = relay;
         this.config = config;
+        this.idempotencyKeys = idempotencyKeys;
+        this.processedEvents = processedEvents;
     }
 
     @Scheduled(every = "${lacquer.sweep.every}", delayed = "${lacquer.sweep.every}",
@@ -61,6 +71,8 @@ public class SweepService {
         int[] pending = QuarkusTransaction.requiringNew().call(this::restartPending);
         int autoSaved = QuarkusTransaction.requiringNew().call(this::autoSaveCompleted);
         int published = relay.drain();
+        idempotencyKeys.purgeExpired();
+        processedEvents.purgeOlderThan(PROCESSED_EVENT_RETENTION);
         return new SweepReport(published, leases[0], pending[0], leases[1], leases[2], pending[1], autoSaved);
     }
 

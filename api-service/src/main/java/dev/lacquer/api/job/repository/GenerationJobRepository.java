@@ -27,6 +27,10 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return Optional.ofNullable(findById(jobId, LockModeType.PESSIMISTIC_WRITE));
     }
 
+    public long activeCountOf(String userId) {
+        return count("userId = ?1 and status in ?2", userId, List.of(JobStatus.PENDING, JobStatus.PROCESSING));
+    }
+
     public List<GenerationJob> activeOf(String userId) {
         return list("userId = ?1 and status in ?2", Sort.by("createdAt"), userId,
                 List.of(JobStatus.PENDING, JobStatus.PROCESSING));

@@ -1,21 +1,28 @@
 package dev.lacquer.api.job.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lacquer.api.idempotency.IdempotencyKeys;
+import dev.lacquer.api.idempotency.IdempotencyKeys.StoredResponse;
 import dev.lacquer.api.job.mapping.JobView;
 import dev.lacquer.api.job.mapping.JobViews;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.service.JobCommandService;
 import dev.lacquer.api.job.service.JobCreationService;
 import dev.lacquer.api.job.service.JobQueryService;
+import dev.lacquer.api.job.service.NewJob;
 import dev.lacquer.api.job.service.NewJobValidator;
 import dev.lacquer.api.security.CurrentUser;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -31,25 +38,65 @@ public class GenerationJobResource {
     private final NewJobValidator validator;
     private final JobViews views;
     private final CurrentUser user;
+    private final IdempotencyKeys idempotencyKeys;
+    private final ObjectMapper json;
 
     GenerationJobResource(JobCreationService creation, JobCommandService commands, JobQueryService queries,
-                          NewJobValidator validator, JobViews views, CurrentUser user) {
+                          NewJobValidator validator, JobViews views, CurrentUser user,
+                          IdempotencyKeys idempotencyKeys, ObjectMapper json) {
         this.creation = creation;
         this.commands = commands;
         this.queries = queries;
         this.validator = validator;
         this.views = views;
         this.user = user;
+        this.idempotencyKeys = idempotencyKeys;
+        this.json = json;
     }
 
     /** Accepts a generation and answers at once with the job id; the work goes on without the client. */
     @POST
     @Path("/generate-nail-design-job")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestResponse<JobCreated> create(CreateJobRequest request) {
-        GenerationJob job = creation.create(user.id(), validator.validate(request));
-        return RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, JobCreated.of(job))
+    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, CreateJobRequest request) {
+        NewJob newJob = validator.validate(request);
+        if (idempotencyKey == null) {
+            return accepted(creation.create(user.id(), newJob));
+        }
+        StoredResponse response = idempotencyKeys.run(user.id(), idempotencyKey, requestHash(request),
+                () -> stored(creation.create(user.id(), newJob)));
+        JobCreated created = read(response.body());
+        return Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(created)
+                .header("Location", "/api/generation-job/" + created.jobId()).build();
+    }
+
+    private Response accepted(GenerationJob job) {
+        return Response.status(Response.Status.ACCEPTED).type(MediaType.APPLICATION_JSON).entity(JobCreated.of(job))
                 .header("Location", "/api/generation-job/" + job.id).build();
+    }
+
+    private StoredResponse stored(GenerationJob job) {
+        try {
+            return new StoredResponse(Response.Status.ACCEPTED.getStatusCode(), json.writeValueAsString(JobCreated.of(job)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JobCreated read(String body) {
+        try {
+            return json.readValue(body, JobCreated.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String requestHash(CreateJobRequest request) {
+        try {
+            return IdempotencyKeys.hash(json.writeValueAsBytes(request));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @GET

@@ -1,5 +1,6 @@
 package dev.lacquer.api.job.service;
 
+import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.credit.CreditService;
 import dev.lacquer.api.credit.CreditSummary;
 import dev.lacquer.api.job.repository.GenerationJob;
@@ -23,19 +24,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobCreationService {
 
+    private static final long ACTIVE_LIMIT_RETRY_AFTER_SECONDS = 30;
+
     private final GenerationJobRepository jobs;
     private final CreditService credits;
     private final ObjectStore store;
     private final JobRequests requests;
     private final MeterRegistry metrics;
+    private final LacquerConfig config;
 
     JobCreationService(GenerationJobRepository jobs, CreditService credits, ObjectStore store, JobRequests requests,
-                       MeterRegistry metrics) {
+                       MeterRegistry metrics, LacquerConfig config) {
         this.jobs = jobs;
         this.credits = credits;
         this.store = store;
         this.requests = requests;
         this.metrics = metrics;
+        this.config = config;
     }
 
     public GenerationJob create(String userId, NewJob newJob) {
@@ -62,6 +67,10 @@ public class JobCreationService {
         CreditSummary credit = credits.lockForSpending(userId);
         if (credit.available() < cost) {
             throw ApiProblem.insufficientCredits(cost, credit.available());
+        }
+        if (jobs.activeCountOf(userId) >= config.jobs().maxActivePerUser()) {
+            throw ApiProblem.tooManyRequests("You have " + config.jobs().maxActivePerUser()
+                    + " generations running; wait for one to finish.", ACTIVE_LIMIT_RETRY_AFTER_SECONDS);
         }
         Instant now = Instant.now();
         GenerationJob job = new GenerationJob();
