@@ -45,6 +45,9 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
             builder.environment().put("PORT", Integer.toString(port));
+            // Packaged apps run the prod profile, which listens on all interfaces: tests stay on loopback.
+            builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            builder.environment().putIfAbsent("CRON_SECRET", "e2e-cron-secret-" + port + "-0123456789");
             builder.environment().putAll(extraEnv);
             long begin = System.nanoTime();
             process = builder.start();

@@ -31,6 +31,11 @@ public record Users(String api, String user, String token) {
         return new Users(api, user, token);
     }
 
+    /** The same signed-in user, talking to another API process. */
+    public Users at(String otherApi) {
+        return new Users(otherApi, user, token);
+    }
+
     public RequestSpecification request() {
         return given().baseUri(api).auth().oauth2(token);
     }

@@ -1,20 +1,23 @@
 package dev.lacquer.api.messaging;
 
 import dev.lacquer.api.job.service.JobEventService;
+import dev.lacquer.api.problem.DatabaseOutage;
 import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationEvent;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Applies the worker's events to jobs, in partition order (one job's events share a partition).
  * An unreadable record goes to the dead-letter topic and the consumer moves on; while the
- * database is unreachable the record is retried, so nothing is skipped by an outage.
+ * database is unreachable the record is retried, so nothing is skipped by an outage. The method
+ * only throws when the application stops mid-record; the channel's {@code fail} strategy then
+ * leaves the offset uncommitted, so the record is delivered again.
  */
 @ApplicationScoped
 public class GenerationEventsConsumer {
@@ -24,10 +27,15 @@ public class GenerationEventsConsumer {
 
     private final JobEventService jobEvents;
     private final DeadLetters deadLetters;
+    private volatile boolean shuttingDown;
 
     GenerationEventsConsumer(JobEventService jobEvents, DeadLetters deadLetters) {
         this.jobEvents = jobEvents;
         this.deadLetters = deadLetters;
+    }
+
+    void onShutdown(@Observes ShutdownEvent ignored) {
+        shuttingDown = true;
     }
 
     @Incoming("generation-events")
@@ -46,7 +54,11 @@ public class GenerationEventsConsumer {
                 jobEvents.apply(event);
                 return;
             } catch (RuntimeException e) {
-                boolean outage = isOutage(e);
+                if (shuttingDown) {
+                    // Not applied and not acknowledged: the record is delivered again after the restart.
+                    throw new IllegalStateException("shutting down before job " + event.jobId() + " was updated", e);
+                }
+                boolean outage = DatabaseOutage.isOutage(e);
                 if (!outage && attempt >= MAX_APPLY_ATTEMPTS) {
                     Log.errorf(e, "job %s: %s could not be applied", event.jobId(), event.type());
                     deadLetters.send(record, "not applicable: " + e.getClass().getSimpleName());
@@ -58,23 +70,6 @@ public class GenerationEventsConsumer {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
-    }
-
-    /** The database or the pool is unreachable: wait for it rather than give the event up. */
-    private static boolean isOutage(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-            if (cause.getClass().getSimpleName().contains("JDBCConnectionException")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void sleep(long millis) {

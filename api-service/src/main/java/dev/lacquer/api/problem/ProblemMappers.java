@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final String TYPE_BASE = "https://lacquer.dev/problems/";
+    private static final int RETRY_AFTER_OUTAGE_SECONDS = 5;
 
     @ServerExceptionMapper
     public RestResponse<Problem> apiProblem(ApiProblem problem, HttpServerRequest request) {
@@ -71,6 +72,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public RestResponse<Problem> unexpected(Throwable e, HttpServerRequest request) {
+        if (DatabaseOutage.isOutage(e)) {
+            Log.warnf("database unavailable on %s %s: %s", request.method(), request.path(), e.getMessage());
+            return builder(503, problem(503, "service-unavailable", "Service unavailable",
+                    "The service is briefly unavailable. Nothing was changed; please retry.", request))
+                    .type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_OUTAGE_SECONDS).build();
+        }
         String errorId = UUID.randomUUID().toString();
         Log.errorf(e, "error %s on %s %s", errorId, request.method(), request.path());
         Problem body = new Problem(TYPE_BASE + "internal", "Internal error", 500,

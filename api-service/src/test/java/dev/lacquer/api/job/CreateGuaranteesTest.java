@@ -4,7 +4,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lacquer.api.support.ApiClient;
-import dev.lacquer.api.support.Ledger;
+import dev.lacquer.api.credit.LedgerAudit;
 import dev.lacquer.api.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +25,11 @@ import org.junit.jupiter.api.Test;
 class CreateGuaranteesTest {
 
     @Inject
-    DataSource dataSource;
+    LedgerAudit ledger;
 
     @AfterEach
     void booksBalance() {
-        assertEquals(List.of(), Ledger.violations(dataSource));
+        assertEquals(List.of(), ledger.violations());
     }
 
     @Test

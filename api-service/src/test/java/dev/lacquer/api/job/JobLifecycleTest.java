@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lacquer.api.support.ApiClient;
 import dev.lacquer.api.support.Kafka;
-import dev.lacquer.api.support.Ledger;
+import dev.lacquer.api.credit.LedgerAudit;
 import dev.lacquer.api.support.WorkerSide;
 import dev.lacquer.model.ErrorCode;
 import dev.lacquer.model.Topics;
@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
@@ -37,14 +36,14 @@ class JobLifecycleTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Inject
-    DataSource dataSource;
+    LedgerAudit ledger;
 
     @Inject
     S3Client s3;
 
     @AfterEach
     void booksBalance() {
-        assertEquals(List.of(), Ledger.violations(dataSource));
+        assertEquals(List.of(), ledger.violations());
     }
 
     @Test

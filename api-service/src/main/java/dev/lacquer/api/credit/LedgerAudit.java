@@ -1,4 +1,4 @@
-package dev.lacquer.api.support;
+package dev.lacquer.api.credit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,20 +6,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import jakarta.enterprise.context.ApplicationScoped;
 import javax.sql.DataSource;
 
 /**
- * The credit invariants any test can check, straight from the database: for every user,
+ * The credit invariants, checked straight from the database (tests, the fault soak and operators
+ * call it through {@code GET /api/admin/ledger-audit}): for every user,
  * balance = grants − charges + refunds; at most one charge and one refund per job; a charge
  * only for a job that started; a refund only where there is a charge.
  */
-public final class Ledger {
+@ApplicationScoped
+public class LedgerAudit {
 
-    private Ledger() {
+    private final DataSource dataSource;
+
+    LedgerAudit(DataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
     /** Every violated invariant, described; empty when the books balance. */
-    public static List<String> violations(DataSource dataSource) {
+    public List<String> violations() {
         List<String> problems = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             collect(c, problems, """
