@@ -12,7 +12,7 @@
 #   stack.sh env                   print the path of infra.env (after start)
 #
 # Environment: LACQUER_STACK_DIR (state dir, default <repo>/.local-stack), LACQUER_STACK_FAST=1
-# (fsync=off for PostgreSQL: tests only), LACQUER_DEV_PASSWORD (OIDC dev password),
+# (fsync=off for PostgreSQL: tests only), LACQUER_STACK_PORT_OFFSET (added to every port), LACQUER_DEV_PASSWORD (OIDC dev password),
 # LACQUER_STACK_JAVA_HOME (JDK for the servers), LACQUER_PG_RUNAS (root only: run PostgreSQL as this
 # existing user instead of in a user namespace). A server is not started when its variable points
 # at an existing one: DB_URL, KAFKA_BOOTSTRAP_SERVERS, S3_ENDPOINT, OIDC_AUTH_SERVER_URL.
@@ -26,18 +26,20 @@ CONF_SRC=$SCRIPT_DIR/conf
 KAFKA_VERSION=4.1.2
 SERVERS=(postgres kafka s3 oidc)
 
-PG_PORT=55432
+# LACQUER_STACK_PORT_OFFSET moves every port, so two stacks (say, CI and a developer's) can run side by side.
+PORT_OFFSET=${LACQUER_STACK_PORT_OFFSET:-0}
+PG_PORT=$((55432 + PORT_OFFSET))
 PG_DB=lacquer
 PG_USER=lacquer
 PG_PASSWORD=lacquer
-KAFKA_PORT=59092
-KAFKA_CONTROLLER_PORT=59093
-S3_PORT=59000
+KAFKA_PORT=$((59092 + PORT_OFFSET))
+KAFKA_CONTROLLER_PORT=$((59093 + PORT_OFFSET))
+S3_PORT=$((59000 + PORT_OFFSET))
 S3_REGION_DEFAULT=us-east-1
 S3_ACCESS_KEY=lacquer-local
 S3_SECRET_KEY=lacquer-local-secret
 S3_BUCKET_DEFAULT=lacquer
-OIDC_PORT=59180
+OIDC_PORT=$((59180 + PORT_OFFSET))
 OIDC_REALM=lacquer
 OIDC_CLIENT_DEFAULT=lacquer-api
 DEV_PASSWORD_DEFAULT=lacquer-dev
