@@ -44,6 +44,10 @@ public interface LacquerConfig {
         @WithDefault("10")
         int maxActivePerUser();
 
+        /** Creates one user may make per minute; more answer 429. */
+        @WithDefault("20")
+        int createsPerMinute();
+
         /** Attempts a job gets before a lost or retryable failure becomes final. */
         @WithDefault("3")
         int maxAttempts();

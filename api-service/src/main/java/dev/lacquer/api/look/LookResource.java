@@ -30,7 +30,7 @@ public class LookResource {
 
     @GET
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Paged<LookView> collection(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    public Paged<LookView> collection(@QueryParam("page") String page, @QueryParam("size") String size) {
         PageRequest request = PageRequest.of(page, size);
         var items = looks.collectionOf(user.id(), request.page(), request.size()).stream().map(this::view).toList();
         return new Paged<>(items, request.page(), request.size(), looks.countOf(user.id()));

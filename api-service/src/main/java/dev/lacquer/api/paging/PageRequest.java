@@ -12,10 +12,13 @@ public record PageRequest(int page, int size) {
     public static final int MAX_SIZE = 100;
     public static final int MAX_PAGE = 10_000;
 
-    public static PageRequest of(Integer page, Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? DEFAULT_SIZE : size;
+    public static PageRequest of(String page, String size) {
         List<FieldError> errors = new ArrayList<>();
+        int p = parse("page", page, 0, errors);
+        int s = parse("size", size, DEFAULT_SIZE, errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.validation(errors);
+        }
         if (p < 0 || p > MAX_PAGE) {
             errors.add(new FieldError("page", "must be between 0 and " + MAX_PAGE));
         }
@@ -26,5 +29,17 @@ public record PageRequest(int page, int size) {
             throw ApiProblem.validation(errors);
         }
         return new PageRequest(p, s);
+    }
+
+    private static int parse(String field, String raw, int fallback, List<FieldError> errors) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(raw.strip());
+        } catch (NumberFormatException e) {
+            errors.add(new FieldError(field, "must be a whole number"));
+            return fallback;
+        }
     }
 }

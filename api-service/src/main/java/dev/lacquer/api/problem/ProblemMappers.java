@@ -1,6 +1,11 @@
 package dev.lacquer.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -44,8 +49,9 @@ public class ProblemMappers {
         return of(403, "forbidden", "Forbidden", "You are not allowed to do this.", request);
     }
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> unreadableJson(JsonProcessingException e, HttpServerRequest request) {
+    @ServerExceptionMapper({JsonProcessingException.class, JsonMappingException.class, MismatchedInputException.class,
+            InvalidFormatException.class, ValueInstantiationException.class, StreamConstraintsException.class})
+    public RestResponse<Problem> unreadableJson(Exception e, HttpServerRequest request) {
         return of(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON for this endpoint.",
                 request);
     }

@@ -2,6 +2,7 @@ package dev.lacquer.api.sweep;
 
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.problem.ApiProblem;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import java.security.MessageDigest;
 
 /** The seed's cron trigger: {@code Authorization: Bearer <CRON_SECRET>}, compared in constant time. */
 @Path("/api/process-generation-jobs")
+@PermitAll
 @Produces(MediaType.APPLICATION_JSON)
 public class SweepResource {
 

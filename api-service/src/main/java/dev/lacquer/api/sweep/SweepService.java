@@ -9,6 +9,7 @@ import dev.lacquer.api.job.service.JobTransitions;
 import dev.lacquer.api.look.LookRepository;
 import dev.lacquer.api.messaging.OutboxRelay;
 import dev.lacquer.api.messaging.ProcessedEvents;
+import dev.lacquer.api.ratelimit.RateLimiter;
 import dev.lacquer.model.ErrorCode;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,10 +39,11 @@ public class SweepService {
     private final LacquerConfig config;
     private final IdempotencyKeys idempotencyKeys;
     private final ProcessedEvents processedEvents;
+    private final RateLimiter rateLimiter;
 
     SweepService(GenerationJobRepository jobs, LookRepository looks, JobRequests requests, JobTransitions transitions,
                  OutboxRelay relay, LacquerConfig config, IdempotencyKeys idempotencyKeys,
-                 ProcessedEvents processedEvents) {
+                 ProcessedEvents processedEvents, RateLimiter rateLimiter) {
         this.jobs = jobs;
         this.looks = looks;
         this.requests = requests;
@@ -50,6 +52,7 @@ public class SweepService {
         this.config = config;
         this.idempotencyKeys = idempotencyKeys;
         this.processedEvents = processedEvents;
+        this.rateLimiter = rateLimiter;
     }
 
     @Scheduled(every = "${lacquer.sweep.every}", delayed = "${lacquer.sweep.every}",
@@ -73,6 +76,7 @@ public class SweepService {
         int published = relay.drain();
         idempotencyKeys.purgeExpired();
         processedEvents.purgeOlderThan(PROCESSED_EVENT_RETENTION);
+        rateLimiter.purgeOldWindows();
         return new SweepReport(published, leases[0], pending[0], leases[1], leases[2], pending[1], autoSaved);
     }
 

@@ -35,7 +35,7 @@ public class UserJobsResource {
 
     @GET
     @Path("/generation-jobs")
-    public Paged<JobView> history(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    public Paged<JobView> history(@QueryParam("page") String page, @QueryParam("size") String size) {
         return queries.history(user.id(), PageRequest.of(page, size));
     }
 }

@@ -7,6 +7,7 @@ import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import dev.lacquer.api.job.repository.JobStatus;
 import dev.lacquer.api.problem.ApiProblem;
+import dev.lacquer.api.ratelimit.RateLimiter;
 import dev.lacquer.api.storage.ObjectStore;
 import dev.lacquer.model.ObjectKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,18 +33,21 @@ public class JobCreationService {
     private final JobRequests requests;
     private final MeterRegistry metrics;
     private final LacquerConfig config;
+    private final RateLimiter rateLimiter;
 
     JobCreationService(GenerationJobRepository jobs, CreditService credits, ObjectStore store, JobRequests requests,
-                       MeterRegistry metrics, LacquerConfig config) {
+                       MeterRegistry metrics, LacquerConfig config, RateLimiter rateLimiter) {
         this.jobs = jobs;
         this.credits = credits;
         this.store = store;
         this.requests = requests;
         this.metrics = metrics;
         this.config = config;
+        this.rateLimiter = rateLimiter;
     }
 
     public GenerationJob create(String userId, NewJob newJob) {
+        rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
         int cost = credits.costOf(newJob.imageCount());
         CreditSummary before = credits.summary(userId);
         if (before.available() < cost) {

@@ -1,0 +1,48 @@
+package dev.lacquer.api.ratelimit;
+
+import dev.lacquer.api.problem.ApiProblem;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Fixed one-minute windows counted in PostgreSQL, so the limit holds across any number of API
+ * replicas. A request over the limit answers 429 with {@code Retry-After} set to the start of
+ * the next window.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private final EntityManager em;
+
+    RateLimiter(EntityManager em) {
+        this.em = em;
+    }
+
+    /** Counts one {@code action} by {@code userId}; throws 429 when it is over {@code perMinute}. */
+    public void acquire(String userId, String action, int perMinute) {
+        Instant now = Instant.now();
+        Instant window = now.truncatedTo(ChronoUnit.MINUTES);
+        int hits = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                        insert into rate_windows (user_id, action, window_start, hits) values (?1, ?2, ?3, 1)
+                        on conflict (user_id, action, window_start) do update set hits = rate_windows.hits + 1
+                        returning hits""")
+                .setParameter(1, userId).setParameter(2, action).setParameter(3, window)
+                .getSingleResult()).intValue());
+        if (hits > perMinute) {
+            long retryAfter = Math.max(1, Duration.between(now, window.plus(Duration.ofMinutes(1))).toSeconds() + 1);
+            throw ApiProblem.tooManyRequests("At most " + perMinute + " generations per minute; try again in "
+                    + retryAfter + " s.", retryAfter);
+        }
+    }
+
+    /** Drops windows that ended more than a minute ago. */
+    public int purgeOldWindows() {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "delete from rate_windows where window_start < ?1")
+                .setParameter(1, Instant.now().minus(Duration.ofMinutes(2))).executeUpdate());
+    }
+}
