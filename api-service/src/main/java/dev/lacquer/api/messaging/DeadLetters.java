@@ -1,5 +1,8 @@
 package dev.lacquer.api.messaging;
 
+import dev.lacquer.api.observability.MeterSetup;
+import dev.lacquer.model.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -22,9 +25,11 @@ public class DeadLetters {
     public static final String ORIGINAL_OFFSET = "dead-letter-offset";
 
     private final MutinyEmitter<String> emitter;
+    private final MeterRegistry metrics;
 
-    DeadLetters(@Channel("events-dead-letters") MutinyEmitter<String> emitter) {
+    DeadLetters(@Channel("events-dead-letters") MutinyEmitter<String> emitter, MeterRegistry metrics) {
         this.emitter = emitter;
+        this.metrics = metrics;
     }
 
     public void send(ConsumerRecord<String, String> record, String reason) {
@@ -40,6 +45,7 @@ public class DeadLetters {
                 .withKey(record.key()).withHeaders(headers).build();
         emitter.sendMessage(Message.of(record.value() == null ? "" : record.value()).addMetadata(metadata))
                 .await().atMost(Duration.ofSeconds(30));
+        metrics.counter(MeterSetup.DEAD_LETTERS, "topic", Topics.EVENTS_DLQ).increment();
         Log.warnf("dead-lettered %s-%d@%d (key %s): %s", record.topic(), record.partition(), record.offset(),
                 record.key(), reason);
     }

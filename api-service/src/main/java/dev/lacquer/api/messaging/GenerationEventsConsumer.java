@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.MDC;
 
 /**
  * Applies the worker's events to jobs, in partition order (one job's events share a partition).
@@ -48,6 +49,16 @@ public class GenerationEventsConsumer {
             deadLetters.send(record, "unreadable event: " + e.getMessage());
             return;
         }
+        // Every line logged while this event is applied carries the job id (JSON field mdc.jobId).
+        MDC.put("jobId", event.jobId().toString());
+        try {
+            applyWithRetries(record, event);
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    private void applyWithRetries(ConsumerRecord<String, String> record, GenerationEvent event) {
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {
             try {

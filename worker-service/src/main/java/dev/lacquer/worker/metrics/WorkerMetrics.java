@@ -1,6 +1,7 @@
 package dev.lacquer.worker.metrics;
 
 import dev.lacquer.model.ErrorCode;
+import dev.lacquer.model.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The worker's meters, on {@code /q/metrics} in Prometheus form as {@code lacquer_worker_*}: jobs started,
  * completed (tagged by source: generated or storage), failed (tagged by error code), canceled; generation duration;
- * jobs in flight; retries (tagged by operation); generator calls; unreadable requests.
+ * jobs in flight; retries (tagged by operation); generator calls; unreadable requests. Also {@code lacquer_dead_letters_total}
+ * (tagged by topic, the name the API uses for its own dead letters), registered at zero so alerts on it work at once.
  */
 @Startup
 @ApplicationScoped
@@ -24,6 +26,11 @@ public class WorkerMetrics {
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.inFlight = registry.gauge("lacquer.worker.jobs.in.flight", new AtomicInteger());
+        deadLetters();
+    }
+
+    private Counter deadLetters() {
+        return registry.counter("lacquer.dead.letters", "topic", Topics.REQUESTS_DLQ);
     }
 
     public void jobStarted() {
@@ -66,6 +73,7 @@ public class WorkerMetrics {
 
     public void unreadableRequest() {
         registry.counter("lacquer.worker.requests.unreadable").increment();
+        deadLetters().increment();
     }
 
     public void jobEntered() {
