@@ -26,20 +26,21 @@ CONF_SRC=$SCRIPT_DIR/conf
 KAFKA_VERSION=4.1.2
 SERVERS=(postgres kafka s3 oidc)
 
-# LACQUER_STACK_PORT_OFFSET moves every port, so two stacks (say, CI and a developer's) can run side by side.
+# Ports sit below Linux's ephemeral range (32768-60999), so an outgoing connection can never take one
+# just before a server binds it. LACQUER_STACK_PORT_OFFSET moves every port, so two stacks (say, CI and a developer's) can run side by side.
 PORT_OFFSET=${LACQUER_STACK_PORT_OFFSET:-0}
-PG_PORT=$((55432 + PORT_OFFSET))
+PG_PORT=$((15432 + PORT_OFFSET))
 PG_DB=lacquer
 PG_USER=lacquer
 PG_PASSWORD=lacquer
-KAFKA_PORT=$((59092 + PORT_OFFSET))
-KAFKA_CONTROLLER_PORT=$((59093 + PORT_OFFSET))
-S3_PORT=$((59000 + PORT_OFFSET))
+KAFKA_PORT=$((19092 + PORT_OFFSET))
+KAFKA_CONTROLLER_PORT=$((19093 + PORT_OFFSET))
+S3_PORT=$((19000 + PORT_OFFSET))
 S3_REGION_DEFAULT=us-east-1
 S3_ACCESS_KEY=lacquer-local
 S3_SECRET_KEY=lacquer-local-secret
 S3_BUCKET_DEFAULT=lacquer
-OIDC_PORT=$((59180 + PORT_OFFSET))
+OIDC_PORT=$((19180 + PORT_OFFSET))
 OIDC_REALM=lacquer
 OIDC_CLIENT_DEFAULT=lacquer-api
 DEV_PASSWORD_DEFAULT=lacquer-dev

@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 /** Consumer-group checks against the real broker. */
 public final class Kafka {
 
-    public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:59092");
+    public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092");
 
     private Kafka() {
     }

@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 public record Users(String api, String user, String token) {
 
     private static final String TOKEN_URL = env("OIDC_TOKEN_URL",
-            env("OIDC_AUTH_SERVER_URL", "http://127.0.0.1:59180/realms/lacquer") + "/protocol/openid-connect/token");
+            env("OIDC_AUTH_SERVER_URL", "http://127.0.0.1:19180/realms/lacquer") + "/protocol/openid-connect/token");
     private static final String PASSWORD = env("LACQUER_DEV_PASSWORD", "lacquer-dev");
 
     public static Users signIn(String api, String prefix) {

@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * the username is {@code admin} or starts with {@code admin-}. The RSA 2048 key is generated on
  * first start and kept in the data directory, so tokens survive restarts.
  *
- * <p>Usage: {@code java -jar local-stack.jar [--host 127.0.0.1] [--port 59180] [--realm lacquer]
+ * <p>Usage: {@code java -jar local-stack.jar [--host 127.0.0.1] [--port 19180] [--realm lacquer]
  * [--data-dir DIR] [--token-ttl 3600]}; each option can also come from the environment
  * ({@code LACQUER_OIDC_HOST}, {@code LACQUER_OIDC_PORT}, {@code LACQUER_OIDC_REALM},
  * {@code LACQUER_OIDC_DATA_DIR}, {@code LACQUER_OIDC_TOKEN_TTL}).
@@ -83,7 +83,7 @@ public final class DevOidcIssuer {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = parseArgs(args);
         String host = opt(opts, "host", "LACQUER_OIDC_HOST", "127.0.0.1");
-        int port = Integer.parseInt(opt(opts, "port", "LACQUER_OIDC_PORT", "59180"));
+        int port = Integer.parseInt(opt(opts, "port", "LACQUER_OIDC_PORT", "19180"));
         String realm = opt(opts, "realm", "LACQUER_OIDC_REALM", "lacquer");
         Path dataDir = Path.of(opt(opts, "data-dir", "LACQUER_OIDC_DATA_DIR", "oidc-data"));
         int ttl = Integer.parseInt(opt(opts, "token-ttl", "LACQUER_OIDC_TOKEN_TTL", "3600"));
@@ -395,7 +395,7 @@ public final class DevOidcIssuer {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: DevOidcIssuer [--host 127.0.0.1] [--port 59180] [--realm lacquer]"
+                System.out.println("usage: DevOidcIssuer [--host 127.0.0.1] [--port 19180] [--realm lacquer]"
                         + " [--data-dir DIR] [--token-ttl SECONDS]");
                 System.exit(0);
             }

@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Plain Kafka clients against the real broker: the test plays the worker's side of the topics. */
 public final class Kafka {
 
-    public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:59092");
+    public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092");
     private static final KafkaProducer<String, String> PRODUCER = producer();
 
     private Kafka() {

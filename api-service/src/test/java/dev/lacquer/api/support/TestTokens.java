@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TestTokens {
 
     private static final String TOKEN_URL = env("OIDC_TOKEN_URL",
-            env("OIDC_AUTH_SERVER_URL", "http://127.0.0.1:59180/realms/lacquer") + "/protocol/openid-connect/token");
+            env("OIDC_AUTH_SERVER_URL", "http://127.0.0.1:19180/realms/lacquer") + "/protocol/openid-connect/token");
     private static final String PASSWORD = env("LACQUER_DEV_PASSWORD", "lacquer-dev");
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 

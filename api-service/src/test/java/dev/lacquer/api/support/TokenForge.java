@@ -26,7 +26,7 @@ import java.util.Map;
 public final class TokenForge {
 
     public static final String ISSUER = System.getenv().getOrDefault("OIDC_AUTH_SERVER_URL",
-            "http://127.0.0.1:59180/realms/lacquer");
+            "http://127.0.0.1:19180/realms/lacquer");
     private static final Path KEY_FILE = Path.of(System.getenv().getOrDefault("LACQUER_STACK_DIR", "../.local-stack"),
             "data", "oidc", "signing-key.pk8.der");
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -26,7 +26,7 @@ public class KafkaTestGroup implements QuarkusTestResourceLifecycleManager {
 
     public static String bootstrapServers() {
         String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        return servers == null || servers.isBlank() ? "127.0.0.1:59092" : servers;
+        return servers == null || servers.isBlank() ? "127.0.0.1:19092" : servers;
     }
 
     @Override
