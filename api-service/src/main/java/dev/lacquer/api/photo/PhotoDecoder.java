@@ -3,20 +3,28 @@ package dev.lacquer.api.photo;
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 
 /**
- * Reads the photo a client sends as a data URL ({@code data:image/png;base64,...}). The real
- * format comes from the bytes' signature, never from the declared type: PNG, JPEG and WebP are
- * accepted. The API never fetches a URL a client supplies; images arrive as bytes.
+ * Reads the photo a client sends, as a data URL in JSON ({@code data:image/png;base64,...}) or as a file part of a
+ * multipart form, and normalises it ({@link PhotoNormalizer}). The checks run in this order and before anything is
+ * stored or reserved: more than {@code lacquer.jobs.max-photo-bytes} → 413; not PNG, JPEG or WebP by its leading
+ * bytes (never by the declared type) → 415; damaged or incomplete → 400. The API never fetches a URL a client
+ * supplies; images arrive as bytes.
  */
 @ApplicationScoped
 public class PhotoDecoder {
 
     private final long maxBytes;
+    private final PhotoNormalizer normalizer;
 
-    PhotoDecoder(LacquerConfig config) {
+    PhotoDecoder(LacquerConfig config, PhotoNormalizer normalizer) {
         this.maxBytes = config.jobs().maxPhotoBytes();
+        this.normalizer = normalizer;
     }
 
     public Photo fromDataUrl(String dataUrl) {
@@ -40,6 +48,18 @@ public class PhotoDecoder {
         return fromBytes(bytes);
     }
 
+    /** An uploaded file: its size is checked before it is read. */
+    public Photo fromFile(Path file, long size) {
+        if (size > maxBytes) {
+            throw tooLarge();
+        }
+        try {
+            return fromBytes(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the uploaded photo could not be read", e);
+        }
+    }
+
     public Photo fromBytes(byte[] bytes) {
         if (bytes.length > maxBytes) {
             throw tooLarge();
@@ -51,7 +71,7 @@ public class PhotoDecoder {
         if (type == null) {
             throw ApiProblem.unsupportedMediaType("The photo must be a PNG, JPEG or WebP image.");
         }
-        return new Photo(bytes, type);
+        return normalizer.normalize(bytes, type);
     }
 
     private ApiProblem tooLarge() {

@@ -12,20 +12,25 @@ import dev.lacquer.api.job.service.JobCreationService;
 import dev.lacquer.api.job.service.JobQueryService;
 import dev.lacquer.api.job.service.NewJob;
 import dev.lacquer.api.job.service.NewJobValidator;
+import dev.lacquer.api.photo.PhotoDecoder;
 import dev.lacquer.api.security.CurrentUser;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 @Path("/api")
 @Authenticated
@@ -40,10 +45,11 @@ public class GenerationJobResource {
     private final CurrentUser user;
     private final IdempotencyKeys idempotencyKeys;
     private final ObjectMapper json;
+    private final PhotoDecoder photos;
 
     GenerationJobResource(JobCreationService creation, JobCommandService commands, JobQueryService queries,
                           NewJobValidator validator, JobViews views, CurrentUser user,
-                          IdempotencyKeys idempotencyKeys, ObjectMapper json) {
+                          IdempotencyKeys idempotencyKeys, ObjectMapper json, PhotoDecoder photos) {
         this.creation = creation;
         this.commands = commands;
         this.queries = queries;
@@ -52,13 +58,17 @@ public class GenerationJobResource {
         this.user = user;
         this.idempotencyKeys = idempotencyKeys;
         this.json = json;
+        this.photos = photos;
     }
 
     /** Accepts a generation and answers at once with the job id; the work goes on without the client. */
     @POST
     @Path("/generate-nail-design-job")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, CreateJobRequest request) {
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpHeaders headers,
+                           CreateJobRequest request) {
+        requireJsonAccepted(headers);
         NewJob newJob = validator.validate(request);
         if (idempotencyKey == null) {
             return accepted(creation.create(user.id(), newJob));
@@ -68,6 +78,52 @@ public class GenerationJobResource {
         JobCreated created = read(response.body());
         return Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(created)
                 .header("Location", "/api/generation-job/" + created.jobId()).build();
+    }
+
+    /**
+     * The same create as a {@code multipart/form-data} upload (fields {@code prompt}, {@code designSettings} as JSON
+     * text, {@code imageCount}, file part {@code originalImage}): same validation, same job, same answers.
+     */
+    @POST
+    @Path("/generate-nail-design-job")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response createFromForm(@HeaderParam("Idempotency-Key") String idempotencyKey,
+                                   @Context HttpHeaders headers, CreateJobForm form) {
+        requireJsonAccepted(headers);
+        CreateJobForm.Fields fields = form.read(json);
+        FileUpload file = form.originalImage;
+        NewJob newJob = validator.validate(fields.prompt(), fields.designSettings(), fields.imageCount(),
+                fields.errors(), file == null ? null : () -> photos.fromFile(file.uploadedFile(), file.size()));
+        if (idempotencyKey == null) {
+            return accepted(creation.create(user.id(), newJob));
+        }
+        StoredResponse response = idempotencyKeys.run(user.id(), idempotencyKey, requestHash(newJob),
+                () -> stored(creation.create(user.id(), newJob)));
+        JobCreated created = read(response.body());
+        return Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(created)
+                .header("Location", "/api/generation-job/" + created.jobId()).build();
+    }
+
+    /**
+     * With two create methods on one path the router picks by Content-Type and no longer refuses an Accept it cannot
+     * serve: refuse it here, before anything is created.
+     */
+    private static void requireJsonAccepted(HttpHeaders headers) {
+        if (headers.getAcceptableMediaTypes().stream().noneMatch(t -> t.isCompatible(MediaType.APPLICATION_JSON_TYPE))) {
+            throw new NotAcceptableException();
+        }
+    }
+
+    /** A multipart request's identity: its validated fields and the stored photo's digest. */
+    private String requestHash(NewJob job) {
+        try {
+            return IdempotencyKeys.hash(json.writeValueAsBytes(java.util.Map.of("prompt", job.prompt(),
+                    "designSettings", job.designSettings(), "imageCount", job.imageCount(),
+                    "photo", IdempotencyKeys.hash(job.photo().bytes()))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Response accepted(GenerationJob job) {

@@ -2,6 +2,7 @@ package dev.lacquer.api.job.service;
 
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.job.rest.CreateJobRequest;
+import dev.lacquer.api.photo.Photo;
 import dev.lacquer.api.photo.PhotoDecoder;
 import dev.lacquer.api.problem.ApiProblem;
 import dev.lacquer.api.problem.Problem.FieldError;
@@ -9,6 +10,7 @@ import dev.lacquer.model.DesignSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Checks a create request against the documented schema (README, "Design settings") and
@@ -31,26 +33,44 @@ public class NewJobValidator {
         if (request == null) {
             throw ApiProblem.badRequest("A JSON body with prompt and originalImage is required.");
         }
-        List<FieldError> errors = new ArrayList<>();
-        String prompt = request.prompt() == null ? "" : request.prompt().strip();
+        String image = request.originalImage();
+        return validate(request.prompt(), request.designSettings(), request.imageCount(), List.of(),
+                image == null || image.isBlank() ? null : () -> photos.fromDataUrl(image),
+                "is required: a data URL of a PNG, JPEG or WebP photo");
+    }
+
+    /**
+     * The multipart form of the same request: the fields as read from the form (with the errors found reading them)
+     * and the photo file part, or null when it is missing.
+     */
+    public NewJob validate(String prompt, DesignSettings designSettings, Integer imageCount,
+                           List<FieldError> formErrors, Supplier<Photo> photo) {
+        return validate(prompt, designSettings, imageCount, formErrors, photo,
+                "is required: a PNG, JPEG or WebP file part");
+    }
+
+    private NewJob validate(String rawPrompt, DesignSettings designSettings, Integer requestedCount,
+                            List<FieldError> formErrors, Supplier<Photo> photo, String photoMissing) {
+        List<FieldError> errors = new ArrayList<>(formErrors);
+        String prompt = rawPrompt == null ? "" : rawPrompt.strip();
         if (prompt.isEmpty()) {
             errors.add(new FieldError("prompt", "is required"));
         } else if (prompt.length() > MAX_PROMPT_LENGTH) {
             errors.add(new FieldError("prompt", "must be at most " + MAX_PROMPT_LENGTH + " characters"));
         }
-        int imageCount = request.imageCount() == null ? config.jobs().defaultImageCount() : request.imageCount();
+        int imageCount = requestedCount == null ? config.jobs().defaultImageCount() : requestedCount;
         if (imageCount < 1 || imageCount > config.jobs().maxImageCount()) {
             errors.add(new FieldError("imageCount", "must be between 1 and " + config.jobs().maxImageCount()));
         }
-        DesignSettings settings = request.designSettings() == null ? DesignSettings.none() : request.designSettings();
+        DesignSettings settings = designSettings == null ? DesignSettings.none() : designSettings;
         validateSettings(settings, errors);
-        if (request.originalImage() == null || request.originalImage().isBlank()) {
-            errors.add(new FieldError("originalImage", "is required: a data URL of a PNG, JPEG or WebP photo"));
+        if (photo == null) {
+            errors.add(new FieldError("originalImage", photoMissing));
         }
         if (!errors.isEmpty()) {
             throw ApiProblem.validation(errors);
         }
-        return new NewJob(prompt, normalise(settings), imageCount, photos.fromDataUrl(request.originalImage()));
+        return new NewJob(prompt, normalise(settings), imageCount, photo.get());
     }
 
     private static void validateSettings(DesignSettings s, List<FieldError> errors) {
