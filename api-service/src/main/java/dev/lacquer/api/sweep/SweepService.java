@@ -6,6 +6,8 @@ import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import dev.lacquer.api.job.service.JobRequests;
 import dev.lacquer.api.job.service.JobTransitions;
+import dev.lacquer.api.live.JobChanges;
+import dev.lacquer.api.live.StreamTickets;
 import dev.lacquer.api.look.LookRepository;
 import dev.lacquer.api.messaging.OutboxRelay;
 import dev.lacquer.api.messaging.ProcessedEvents;
@@ -40,10 +42,13 @@ public class SweepService {
     private final IdempotencyKeys idempotencyKeys;
     private final ProcessedEvents processedEvents;
     private final RateLimiter rateLimiter;
+    private final JobChanges jobChanges;
+    private final StreamTickets streamTickets;
 
     SweepService(GenerationJobRepository jobs, LookRepository looks, JobRequests requests, JobTransitions transitions,
                  OutboxRelay relay, LacquerConfig config, IdempotencyKeys idempotencyKeys,
-                 ProcessedEvents processedEvents, RateLimiter rateLimiter) {
+                 ProcessedEvents processedEvents, RateLimiter rateLimiter, JobChanges jobChanges,
+                 StreamTickets streamTickets) {
         this.jobs = jobs;
         this.looks = looks;
         this.requests = requests;
@@ -53,6 +58,8 @@ public class SweepService {
         this.idempotencyKeys = idempotencyKeys;
         this.processedEvents = processedEvents;
         this.rateLimiter = rateLimiter;
+        this.jobChanges = jobChanges;
+        this.streamTickets = streamTickets;
     }
 
     @Scheduled(every = "${lacquer.sweep.every}", delayed = "${lacquer.sweep.every}",
@@ -77,6 +84,8 @@ public class SweepService {
         idempotencyKeys.purgeExpired();
         processedEvents.purgeOlderThan(PROCESSED_EVENT_RETENTION);
         rateLimiter.purgeOldWindows();
+        jobChanges.purgeOld();
+        streamTickets.purgeExpired();
         return new SweepReport(published, leases[0], pending[0], leases[1], leases[2], pending[1], autoSaved);
     }
 

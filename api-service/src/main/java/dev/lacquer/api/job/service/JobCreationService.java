@@ -6,6 +6,7 @@ import dev.lacquer.api.credit.CreditSummary;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import dev.lacquer.api.job.repository.JobStatus;
+import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.api.problem.ApiProblem;
 import dev.lacquer.api.ratelimit.RateLimiter;
 import dev.lacquer.api.storage.ObjectStore;
@@ -34,9 +35,10 @@ public class JobCreationService {
     private final MeterRegistry metrics;
     private final LacquerConfig config;
     private final RateLimiter rateLimiter;
+    private final JobChanges changes;
 
     JobCreationService(GenerationJobRepository jobs, CreditService credits, ObjectStore store, JobRequests requests,
-                       MeterRegistry metrics, LacquerConfig config, RateLimiter rateLimiter) {
+                       MeterRegistry metrics, LacquerConfig config, RateLimiter rateLimiter, JobChanges changes) {
         this.jobs = jobs;
         this.credits = credits;
         this.store = store;
@@ -44,6 +46,7 @@ public class JobCreationService {
         this.metrics = metrics;
         this.config = config;
         this.rateLimiter = rateLimiter;
+        this.changes = changes;
     }
 
     public GenerationJob create(String userId, NewJob newJob) {
@@ -92,6 +95,7 @@ public class JobCreationService {
         job.updatedAt = now;
         jobs.persist(job);
         requests.request(job);
+        changes.record(job, "created");
         return job;
     }
 }

@@ -5,6 +5,7 @@ import dev.lacquer.api.credit.CreditService;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import dev.lacquer.api.job.repository.JobStatus;
+import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.api.look.LookRepository;
 import dev.lacquer.api.messaging.ProcessedEvents;
 import dev.lacquer.model.ErrorCode;
@@ -38,18 +39,20 @@ public class JobEventService {
     private final ProcessedEvents processedEvents;
     private final JobRequests requests;
     private final JobTransitions transitions;
+    private final JobChanges changes;
     private final LacquerConfig config;
     private final MeterRegistry metrics;
 
     JobEventService(GenerationJobRepository jobs, LookRepository looks, CreditService credits,
                     ProcessedEvents processedEvents, JobRequests requests, JobTransitions transitions,
-                    LacquerConfig config, MeterRegistry metrics) {
+                    JobChanges changes, LacquerConfig config, MeterRegistry metrics) {
         this.jobs = jobs;
         this.looks = looks;
         this.credits = credits;
         this.processedEvents = processedEvents;
         this.requests = requests;
         this.transitions = transitions;
+        this.changes = changes;
         this.config = config;
         this.metrics = metrics;
     }
@@ -85,6 +88,7 @@ public class JobEventService {
                 job.leaseExpiresAt = now.plus(config.jobs().lease());
                 job.updatedAt = now;
                 credits.charge(job);
+                changes.record(job, "started");
                 Timer.builder("lacquer.jobs.queue.wait").description("From job creation to generation start")
                         .publishPercentileHistogram().register(metrics)
                         .record(Duration.between(job.createdAt, now));
@@ -110,7 +114,11 @@ public class JobEventService {
             onStarted(job, progress.attempt(), now);
         }
         if (job.status == JobStatus.PROCESSING && progress.attempt() >= job.attempt) {
-            job.progress = Math.max(job.progress, Math.min(99, Math.max(0, progress.percent())));
+            int percent = Math.max(job.progress, Math.min(99, Math.max(0, progress.percent())));
+            if (percent != job.progress) {
+                job.progress = percent;
+                changes.record(job, "progress");
+            }
             job.leaseExpiresAt = now.plus(config.jobs().lease());
             job.updatedAt = now;
         }
@@ -140,6 +148,7 @@ public class JobEventService {
         credits.charge(job);
         looks.saveLooksOf(job);
         job.autoSaved = true;
+        changes.record(job, "completed");
         metrics.counter("lacquer.jobs.completed").increment();
         metrics.timer("lacquer.jobs.generation.duration").record(Duration.ofMillis(completed.generationMillis()));
         Log.infof("job %s: completed with %d designs%s", job.id, job.resultImageKeys.size(),

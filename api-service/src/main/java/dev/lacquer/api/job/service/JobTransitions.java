@@ -3,6 +3,7 @@ package dev.lacquer.api.job.service;
 import dev.lacquer.api.credit.CreditService;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.JobStatus;
+import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.model.ErrorCode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -15,10 +16,12 @@ public class JobTransitions {
 
     private final CreditService credits;
     private final MeterRegistry metrics;
+    private final JobChanges changes;
 
-    JobTransitions(CreditService credits, MeterRegistry metrics) {
+    JobTransitions(CreditService credits, MeterRegistry metrics, JobChanges changes) {
         this.credits = credits;
         this.metrics = metrics;
+        this.changes = changes;
     }
 
     /** Fails an active job for good and gives back what it was charged, once. */
@@ -30,6 +33,7 @@ public class JobTransitions {
         job.leaseExpiresAt = null;
         job.updatedAt = now;
         credits.refund(job, "generation failed: " + code.name());
+        changes.record(job, "failed");
         metrics.counter("lacquer.jobs.failed", "error_code", code.name()).increment();
         Log.infof("job %s: failed with %s", job.id, code);
     }
@@ -45,6 +49,7 @@ public class JobTransitions {
         job.leaseExpiresAt = null;
         job.updatedAt = now;
         credits.refund(job, "canceled by the user");
+        changes.record(job, "canceled");
         metrics.counter("lacquer.jobs.canceled").increment();
         Log.infof("job %s: canceled", job.id);
     }
