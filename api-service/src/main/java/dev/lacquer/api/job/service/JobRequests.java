@@ -2,6 +2,7 @@ package dev.lacquer.api.job.service;
 
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.job.repository.GenerationJob;
+import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.api.messaging.Outbox;
 import dev.lacquer.model.event.GenerationCancelRequested;
 import dev.lacquer.model.event.GenerationRequested;
@@ -15,10 +16,12 @@ public class JobRequests {
 
     private final Outbox outbox;
     private final LacquerConfig config;
+    private final JobChanges changes;
 
-    JobRequests(Outbox outbox, LacquerConfig config) {
+    JobRequests(Outbox outbox, LacquerConfig config, JobChanges changes) {
         this.outbox = outbox;
         this.config = config;
+        this.changes = changes;
     }
 
     /** Asks a worker to generate the job's current attempt. */
@@ -34,6 +37,7 @@ public class JobRequests {
         job.leaseExpiresAt = now.plus(config.jobs().pickupTimeout());
         job.updatedAt = now;
         request(job);
+        changes.record(job, "requeued");
     }
 
     public void requestCancel(GenerationJob job) {
