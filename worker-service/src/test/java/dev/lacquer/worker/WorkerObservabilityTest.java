@@ -10,24 +10,34 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lacquer.model.Topics;
+import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationCompleted;
 import dev.lacquer.model.event.GenerationRequested;
 import dev.lacquer.model.event.ModelOptions;
 import dev.lacquer.worker.support.Events;
+import dev.lacquer.worker.support.KafkaTestGroup;
 import dev.lacquer.worker.support.RequestSender;
 import dev.lacquer.worker.support.TestPhotos;
 import dev.lacquer.worker.support.TopicWatcher;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.Logger;
@@ -124,6 +134,41 @@ class WorkerObservabilityTest {
                 .forEach(r -> assertEquals(jobId.toString(), r.getMdc("jobId"), "MDC jobId on " + r.getFormattedMessage()));
         assertFalse(records.stream().anyMatch(r -> String.valueOf(r.getFormattedMessage()).contains(prompt)),
                 "the prompt is never logged above DEBUG");
+    }
+
+    @Test
+    void theEventsOfAJobContinueTheTraceOfItsRequest() throws Exception {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        UUID jobId = UUID.randomUUID();
+        try (RequestSender sender = new RequestSender(s3, bucket);
+             KafkaProducer<String, String> producer = producer()) {
+            String userId = RequestSender.newUser();
+            String key = sender.storeOriginal(userId, jobId, TestPhotos.jpeg(640, 480), "image/jpeg");
+            GenerationRequested request = GenerationRequested.of(jobId, userId, 1, "traced", RequestSender.SETTINGS,
+                    key, "image/jpeg", 1, ModelOptions.defaults());
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.REQUESTS, jobId.toString(),
+                    EventCodec.encode(request));
+            // As the API's outbox relay sends it: inside the trace of the create request.
+            record.headers().add("traceparent", ("00-" + traceId + "-" + traceId.substring(0, 16) + "-01")
+                    .getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(TIMEOUT).until(() -> !Events.ofType(events, jobId, GenerationCompleted.class).isEmpty());
+        List<ConsumerRecord<String, String>> records = Events.records(events, jobId);
+        assertTrue(records.size() >= 2, "started and completed at least");
+        for (ConsumerRecord<String, String> event : records) {
+            String traceparent = TopicWatcher.header(event, "traceparent");
+            assertTrue(traceparent != null && traceparent.startsWith("00-" + traceId + "-"),
+                    TopicWatcher.header(event, "ce_type") + " carries traceparent " + traceparent);
+        }
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestGroup.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
     }
 
     private static String metrics() {

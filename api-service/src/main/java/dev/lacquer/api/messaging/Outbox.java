@@ -1,5 +1,6 @@
 package dev.lacquer.api.messaging;
 
+import dev.lacquer.api.observability.TraceContexts;
 import dev.lacquer.model.Topics;
 import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationEvent;
@@ -10,6 +11,7 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Writes requests for the worker into the outbox table, inside the caller's business
@@ -32,14 +34,15 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueueRequest(GenerationEvent event) {
         em.createNativeQuery("""
-                        insert into outbox (event_id, topic, message_key, event_type, payload, created_at)
-                        values (?1, ?2, ?3, ?4, ?5, ?6)""")
+                        insert into outbox (event_id, topic, message_key, event_type, payload, created_at, trace_parent)
+                        values (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''))""")
                 .setParameter(1, event.eventId())
                 .setParameter(2, Topics.REQUESTS)
                 .setParameter(3, event.jobId().toString())
                 .setParameter(4, event.type())
                 .setParameter(5, EventCodec.encode(event))
                 .setParameter(6, Instant.now())
+                .setParameter(7, Objects.requireNonNullElse(TraceContexts.currentTraceparent(), ""))
                 .executeUpdate();
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override

@@ -1,6 +1,7 @@
 package dev.lacquer.api.messaging;
 
 import dev.lacquer.api.config.LacquerConfig;
+import dev.lacquer.api.observability.TraceContexts;
 import dev.lacquer.model.event.CloudEventHeaders;
 import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationRequested;
@@ -109,7 +110,7 @@ public class OutboxRelay {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("""
-                            select id, event_id, topic, message_key, event_type, payload from outbox
+                            select id, event_id, topic, message_key, event_type, payload, trace_parent from outbox
                             order by id limit ?1 for update skip locked""")
                     .setParameter(1, config.outbox().batchSize()).getResultList();
             if (rows.isEmpty()) {
@@ -155,7 +156,9 @@ public class OutboxRelay {
                 .withKey((String) row[3])
                 .withHeaders(headers)
                 .build();
-        return Message.of(payload).addMetadata(metadata);
+        Message<String> message = Message.of(payload).addMetadata(metadata);
+        // Published inside the trace of the request that wrote the row, when there was one.
+        return TraceContexts.parentOf((String) row[6]).map(message::addMetadata).orElse(message);
     }
 
     private static void sleepQuietly() {

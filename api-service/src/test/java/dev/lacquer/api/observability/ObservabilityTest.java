@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lacquer.api.support.ApiClient;
 import dev.lacquer.api.support.Kafka;
+import dev.lacquer.api.support.TestPhotos;
 import dev.lacquer.api.support.WorkerSide;
 import dev.lacquer.model.Topics;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -129,18 +131,24 @@ class ObservabilityTest {
     }
 
     @Test
-    void theTraceContextTravelsWithTheRequestOnKafka() {
+    void theRequestOnKafkaBelongsToTheTraceOfTheCreateRequest() {
         ApiClient carol = ApiClient.newUser("trace");
+        // The client (or a gateway) starts the trace; the job's record on Kafka must continue it, although the outbox
+        // relay publishes it later, from another thread.
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String clientSpan = traceId.substring(0, 16);
         try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {
-            UUID jobId = carol.createJob("traced glitter", 1);
-            List<ConsumerRecord<String, String>> published = Kafka.await(requests,
-                    r -> jobId.toString().equals(r.key()), 1, WAIT);
+            String id = carol.request().header("traceparent", "00-" + traceId + "-" + clientSpan + "-01")
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("prompt", "traced glitter", "originalImage", TestPhotos.pngDataUrl(), "imageCount", 1))
+                    .post("/api/generate-nail-design-job").then().statusCode(202).extract().path("jobId");
+            List<ConsumerRecord<String, String>> published = Kafka.await(requests, r -> id.equals(r.key()), 1, WAIT);
             assertEquals(1, published.size());
             Header traceparent = published.get(0).headers().lastHeader("traceparent");
-            assertTrue(traceparent != null, "a W3C traceparent header on " + Map.of("headers",
-                    published.get(0).headers().toString()));
+            assertTrue(traceparent != null, "a W3C traceparent header on " + published.get(0).headers());
             String value = new String(traceparent.value(), StandardCharsets.UTF_8);
             assertTrue(value.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"), value);
+            assertEquals(traceId, value.substring(3, 35), "the record continues the create request's trace");
         }
     }
 

@@ -38,11 +38,13 @@ public class EventPublisher {
 
     private final Emitter<String> emitter;
     private final Backoff backoff;
+    private final JobTraces traces;
 
     EventPublisher(@Channel(Channels.EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                   Emitter<String> emitter, WorkerConfig config) {
+                   Emitter<String> emitter, WorkerConfig config, JobTraces traces) {
         this.emitter = emitter;
         this.backoff = Backoff.of(config.retry());
+        this.traces = traces;
     }
 
     /** Sends one event; the stage completes when the broker acknowledged it, or fails with the reason it did not. */
@@ -56,7 +58,10 @@ public class EventPublisher {
                 .withKey(event.jobId().toString())
                 .withHeaders(headers)
                 .build();
-        Message<String> message = Message.of(EventCodec.encode(event), Metadata.of(metadata),
+        // In the trace of the job's request, when tracing is on (JobTraces).
+        Metadata metadataSet = traces.parentFor(event.jobId()).map(tracing -> Metadata.of(metadata, tracing))
+                .orElse(Metadata.of(metadata));
+        Message<String> message = Message.of(EventCodec.encode(event), metadataSet,
                 () -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

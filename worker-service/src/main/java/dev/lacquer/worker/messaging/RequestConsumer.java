@@ -28,10 +28,12 @@ public class RequestConsumer {
 
     private final JobRunner jobs;
     private final WorkerMetrics metrics;
+    private final JobTraces traces;
 
-    RequestConsumer(JobRunner jobs, WorkerMetrics metrics) {
+    RequestConsumer(JobRunner jobs, WorkerMetrics metrics, JobTraces traces) {
         this.jobs = jobs;
         this.metrics = metrics;
+        this.traces = traces;
     }
 
     @Incoming(Channels.REQUESTS)
@@ -45,6 +47,7 @@ public class RequestConsumer {
         return switch (event) {
             case GenerationRequested request -> {
                 Log.debugf("job %s: requested (attempt %d)", request.jobId(), request.attempt());
+                traces.remember(request.jobId(), message);
                 yield jobs.admit(request, message).exceptionallyCompose(failure -> {
                     Log.errorf(failure, "job %s: could not be started", request.jobId());
                     return CompletableFuture.completedFuture(null);
