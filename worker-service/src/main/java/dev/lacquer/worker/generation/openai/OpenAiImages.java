@@ -56,7 +56,7 @@ public class OpenAiImages {
         this.calls = new Semaphore(Math.max(1, config.maxConcurrentCalls()), true);
         // The client's own read timeout ends a silent call; this bounds the whole exchange, upload included.
         this.answerDeadline = config.connectTimeout().plus(config.readTimeout()).plusSeconds(30);
-        metrics.pauseGauge(gate::remaining);
+        metrics.pauseGauge(gate);
     }
 
     /**

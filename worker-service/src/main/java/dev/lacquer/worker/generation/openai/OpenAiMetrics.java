@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The OpenAI provider's meters on {@code /q/metrics}: {@code lacquer_worker_openai_requests_total{outcome}} (ok,
@@ -26,9 +25,9 @@ public class OpenAiMetrics {
         this.inFlight = registry.gauge("lacquer.worker.openai.calls.in.flight", new AtomicInteger());
     }
 
-    void pauseGauge(Supplier<Duration> remaining) {
-        registry.gauge("lacquer.worker.openai.rate.limit.pause.seconds", remaining,
-                r -> r.get().toMillis() / 1000.0);
+    /** Micrometer holds gauge state weakly: the gate is held by {@link OpenAiImages} for the life of the app. */
+    void pauseGauge(RateLimitGate gate) {
+        registry.gauge("lacquer.worker.openai.rate.limit.pause.seconds", gate, g -> g.remaining().toMillis() / 1000.0);
     }
 
     void callStarted() {

@@ -182,28 +182,28 @@ public final class OpenAiStub implements AutoCloseable {
         maxInFlight.accumulateAndGet(now, Math::max);
         String requestId = "req_" + HexFormat.of().formatHex(randomBytes(16));
         Request request = Request.read(exchange);
-        int status = 0;
+        Reply reply = null;
         try {
             Answer answer = script.isEmpty() ? otherwise : script.poll();
             if (answer == null) {
                 answer = otherwise;
             }
             sleep(delay);
-            Reply reply = reply(exchange, request, answer);
-            if (reply == null) {
-                // Dropped: close the connection without a status line.
-                exchange.close();
-                return;
-            }
-            status = reply.status();
-            send(exchange, reply, requestId);
+            reply = reply(exchange, request, answer);
         } finally {
             inFlight.decrementAndGet();
-            calls.add(new Call(received, Instant.now(), status, request.authorization(), request.fields(),
-                    request.image() == null ? null : request.image().contentType(),
+            // Recorded before the answer leaves, so a client that has the answer finds the call here.
+            calls.add(new Call(received, Instant.now(), reply == null ? 0 : reply.status(), request.authorization(),
+                    request.fields(), request.image() == null ? null : request.image().contentType(),
                     request.image() == null ? null : request.image().fileName(),
                     request.image() == null ? 0 : request.image().content().length, requestId));
         }
+        if (reply == null) {
+            // Dropped: close the connection without a status line.
+            exchange.close();
+            return;
+        }
+        send(exchange, reply, requestId);
     }
 
     private Reply reply(HttpExchange exchange, Request request, Answer answer) {
