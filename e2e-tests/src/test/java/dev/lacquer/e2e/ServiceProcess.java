@@ -21,7 +21,7 @@ public final class ServiceProcess implements AutoCloseable {
     private static final Path ROOT = Path.of(System.getProperty("lacquer.root", "..")).toAbsolutePath().normalize();
 
     private final String name;
-    private final int port;
+    private int port;
     private final Map<String, String> extraEnv;
     private Process process;
     private Duration startedIn;
@@ -32,7 +32,24 @@ public final class ServiceProcess implements AutoCloseable {
         this.extraEnv = extraEnv;
     }
 
+    /**
+     * Starts the service and waits until it is ready. A free port can be taken by another process
+     * between our check and the service's bind; the start is then tried again on another port.
+     */
     public ServiceProcess start() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException(name + " found no free port", e);
+                }
+                port = freePort();
+            }
+        }
+    }
+
+    private ServiceProcess startOnce() {
         Path jar = ROOT.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify)");
@@ -102,6 +119,9 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                if (logTail().contains("seems to be in use")) {
+                    throw new PortTakenException();
+                }
                 throw new IllegalStateException(name + " exited with " + process.exitValue()
                         + "; see e2e-tests/target/e2e-logs/" + name + ".log");
             }
@@ -119,6 +139,21 @@ public final class ServiceProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException(name + " was not ready within " + timeout);
+    }
+
+    private String logTail() {
+        try {
+            String log = Files.readString(ROOT.resolve("e2e-tests/target/e2e-logs/" + name + ".log"));
+            return log.substring(Math.max(0, log.length() - 4000));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static final class PortTakenException extends RuntimeException {
+        PortTakenException() {
+            super(null, null, false, false);
+        }
     }
 
     private static void sleep(long millis) {

@@ -217,6 +217,25 @@ class JobLifecycleTest {
     }
 
     @Test
+    void anImageUrlReachesItsOwnObjectOnly() {
+        ApiClient owner = ApiClient.newUser("url-owner");
+        ApiClient other = ApiClient.newUser("url-other");
+        UUID ownersJob = owner.createJob("mine", 1);
+        UUID othersJob = other.createJob("theirs", 1);
+        String url = owner.job(ownersJob).then().extract().path("originalImage");
+        io.restassured.RestAssured.given().urlEncodingEnabled(false).get(url).then().statusCode(200);
+
+        String[] pathAndQuery = url.split("\\?", 2);
+        String othersKey = "originals/" + other.user() + "/" + othersJob;
+        String forged = pathAndQuery[0].replace("originals/" + owner.user() + "/" + ownersJob, othersKey)
+                + "?" + pathAndQuery[1];
+        io.restassured.RestAssured.given().urlEncodingEnabled(false).get(forged).then().statusCode(403);
+        String listing = pathAndQuery[0].substring(0, pathAndQuery[0].indexOf("/originals/"))
+                + "?list-type=2&prefix=originals/&" + pathAndQuery[1];
+        io.restassured.RestAssured.given().urlEncodingEnabled(false).get(listing).then().statusCode(403);
+    }
+
+    @Test
     void unreadableEventsAreDeadLetteredAndTheNextEventStillApplies() {
         ApiClient gus = ApiClient.newUser("gus");
         UUID jobId = gus.createJob("after poison", 1);
