@@ -47,6 +47,8 @@ class OpenApiCoverageTest {
         }
         assertEquals("bearer", spec.getString("components.securitySchemes.bearer.scheme"));
         assertTrue(spec.getMap("components.schemas").containsKey("Problem"));
+        assertTrue(spec.getMap("paths.'/api/generate-nail-design-job'.post.requestBody.content.'application/json'.examples")
+                .containsKey("visualize"), "the create request has an example");
     }
 
     /** Method and path of every JAX-RS resource method under dev.lacquer.api, found by reflection. */

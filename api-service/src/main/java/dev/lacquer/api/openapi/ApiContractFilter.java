@@ -11,10 +11,11 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
- * Documents, in one place, what every operation can answer besides success: the problem+json
- * errors (RFC 9457) and the bearer security scheme. The cron endpoint takes its own secret.
+ * Completes /q/openapi in one place: what every operation can answer besides success (the
+ * problem+json errors of RFC 9457), the bearer security scheme (the cron endpoint takes its own
+ * secret), and examples of the create request and its answer.
  */
-public class ProblemResponsesFilter implements OASFilter {
+public class ApiContractFilter implements OASFilter {
 
     private static final String PROBLEM_REF = "#/components/schemas/Problem";
     private static final Map<String, String> COMMON = Map.of(
@@ -38,6 +39,9 @@ public class ProblemResponsesFilter implements OASFilter {
             return;
         }
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+            if (path.equals("/api/generate-nail-design-job") && method.name().equals("POST")) {
+                addCreateExamples(operation);
+            }
             if (path.startsWith("/api/")) {
                 addProblems(operation, path.startsWith("/api/admin"));
                 if (!path.equals("/api/process-generation-jobs")) {
@@ -45,6 +49,27 @@ public class ProblemResponsesFilter implements OASFilter {
                 }
             }
         }));
+    }
+
+    private static void addCreateExamples(Operation operation) {
+        if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+            var json = operation.getRequestBody().getContent().getMediaType("application/json");
+            if (json != null) {
+                json.addExample("visualize", OASFactory.createExample().summary("A hand photo and a prompt")
+                        .value(Map.of("prompt", "glazed donut chrome with tiny pearls", "imageCount", 2,
+                                "designSettings", Map.of("shape", "almond", "length", "medium", "finish", "chrome",
+                                        "colors", java.util.List.of("#f4e1d2", "#c0c0ff")),
+                                "originalImage", "data:image/jpeg;base64,/9j/4AAQSkZJRg...")));
+            }
+        }
+        if (operation.getResponses() != null && operation.getResponses().hasAPIResponse("202")) {
+            var accepted = operation.getResponses().getAPIResponse("202");
+            if (accepted.getContent() != null && accepted.getContent().getMediaType("application/json") != null) {
+                accepted.getContent().getMediaType("application/json").addExample("accepted",
+                        OASFactory.createExample().value(Map.of("jobId", "0b6f7c1e-3f0a-4a43-9d0e-6a1f2b3c4d5e",
+                                "status", "pending")));
+            }
+        }
     }
 
     private static void addProblems(Operation operation, boolean admin) {
