@@ -1,0 +1,156 @@
+package dev.lacquer.benchmark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything a scenario needs: options, the stack, the services, the API client, where results go. */
+public final class Bench {
+
+    public final Options options;
+    public final Stack stack;
+    public final Services services;
+    public final Results results;
+    public final Path logDir;
+    public final String runId;
+    private final byte[] photo;
+    private ApiClient api;
+    /** Set by scenario 0 when it ran in this run: the ceiling in jobs per second and its limiting component. */
+    public volatile double ceilingJobsPerSecond = Double.NaN;
+    public volatile String ceilingComponent = "";
+
+    public Bench(Options options, Stack stack, Services services, Results results, Path logDir, String runId)
+            throws java.io.IOException {
+        this.options = options;
+        this.stack = stack;
+        this.services = services;
+        this.results = results;
+        this.logDir = logDir;
+        this.runId = runId;
+        this.photo = Files.readAllBytes(options.repo().resolve("local-stack/samples/hand.jpg"));
+    }
+
+    public byte[] photo() {
+        return photo;
+    }
+
+    public Map<String, String> infra() {
+        return stack.infraEnv();
+    }
+
+    public synchronized ApiClient api() {
+        if (api == null) {
+            Map<String, String> infra = infra();
+            api = new ApiClient(services.apiUrl(), infra.get("OIDC_TOKEN_URL"), infra.get("LACQUER_DEV_PASSWORD"), photo);
+        }
+        return api;
+    }
+
+    public Db db() {
+        return new Db(infra());
+    }
+
+    public String kafka() {
+        return infra().get("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    /** User names {@code <scenario>-<run id>-u<i>}: fresh users in every run, even on a reused database. */
+    public List<String> users(String scenario, int count) {
+        List<String> users = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            users.add(scenario + "-" + runId + "-u" + i);
+        }
+        return users;
+    }
+
+    /**
+     * Warms freshly started services up (JIT, connection pools): {@code seconds} of a closed loop of 10 users
+     * creating jobs and reading them, not measured. Scenarios call it after starting services.
+     */
+    public void warmUp(double seconds) throws Exception {
+        ApiClient api = api();
+        List<String> users = users("warmup", 10);
+        List<String> tokens = api.tokens(users, 3600);
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        Progress.status(() -> "warming up the services: " + done.get() + " jobs");
+        try (JobTracker tracker = new JobTracker(db(), 50)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int u = 0; u < users.size(); u++) {
+                String user = users.get(u);
+                String token = tokens.get(u);
+                threads.add(Thread.ofVirtual().start(() -> {
+                    while (System.nanoTime() < end) {
+                        try {
+                            ApiClient.Created answer = api.create(token);
+                            if (answer.accepted()) {
+                                tracker.track(answer.jobId(), user, answer.answeredAt(), answer.answeredNanos())
+                                        .finished.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                                api.get(token, "/api/generation-job/" + answer.jobId());
+                                api.get(token, "/api/user/pending-generations");
+                                done.incrementAndGet();
+                            } else {
+                                Thread.sleep(200);
+                            }
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            // warm-up only
+                        }
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join(120_000);
+            }
+        }
+        Progress.say("warm-up: " + done.get() + " jobs in " + Math.round(seconds) + " s");
+    }
+
+    /** CPU seconds used so far by each process of the system under test and by this benchmark. */
+    public Map<String, Double> cpu() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        ServiceProcess api = services.api();
+        ServiceProcess worker = services.worker();
+        cpu.put("api", api == null ? 0.0 : Procs.cpuSeconds(api.pid()));
+        cpu.put("worker", worker == null ? 0.0 : Procs.cpuSeconds(worker.pid()));
+        cpu.put("kafka", Procs.cpuSeconds(stack.pid("kafka")));
+        cpu.put("postgres", Procs.cpuSecondsWithChildren(stack.pid("postgres")));
+        cpu.put("s3proxy", Procs.cpuSeconds(stack.pid("s3")));
+        cpu.put("benchmark", Procs.cpuSeconds(ProcessHandle.current().pid()));
+        return cpu;
+    }
+
+    /** CPU seconds per component between two readings, plus the total. */
+    public static Map<String, Double> cpuBetween(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        double total = 0;
+        for (Map.Entry<String, Double> entry : after.entrySet()) {
+            double delta = Math.max(0, entry.getValue() - before.getOrDefault(entry.getKey(), 0.0));
+            used.put(entry.getKey(), Fmt.round(delta, 2));
+            total += delta;
+        }
+        used.put("total", Fmt.round(total, 2));
+        return used;
+    }
+
+    /** "api 35 %, worker 40 %, ..." of the machine's cores over {@code seconds}. */
+    public static String cpuShares(Map<String, Double> used, double seconds) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Double> entry : used.entrySet()) {
+            if (entry.getKey().equals("total")) {
+                continue;
+            }
+            if (!text.isEmpty()) {
+                text.append(", ");
+            }
+            text.append(entry.getKey()).append(' ')
+                    .append(Math.round(entry.getValue() / seconds / cores * 100)).append('%');
+        }
+        return text + " of " + cores + " cores";
+    }
+}

@@ -1,0 +1,105 @@
+package dev.lacquer.benchmark;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Command-line options.
+ *
+ * @param scenarios   scenarios to run, in the order given
+ * @param duration    seconds of each measured phase (soak: {@link #soakSeconds()})
+ * @param soak        seconds of the fault soak's job stream (0: derived from the duration)
+ * @param command     the command line that started the run, for the results
+ */
+public record Options(List<Integer> scenarios, int duration, int soak, Path repo, Path stackDir, int offset,
+                      Path out, Path java, String command) {
+
+    public static final List<Integer> ALL = List.of(5, 0, 1, 2, 3, 4, 6);
+
+    public int soakSeconds() {
+        return soak > 0 ? soak : Math.max(150, duration * 6);
+    }
+
+    public static Options parse(String[] args) {
+        List<Integer> scenarios = new java.util.ArrayList<>();
+        int duration = 20;
+        int soak = 0;
+        Path repo = Path.of(".").toAbsolutePath().normalize();
+        Path stackDir = null;
+        int offset = 4000;
+        Path out = null;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String command = "";
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (arg) {
+                case "--scenario" -> {
+                    for (String part : require(arg, value).split(",")) {
+                        int n = Integer.parseInt(part.trim());
+                        if (n < 0 || n > 6) {
+                            throw new IllegalArgumentException("scenarios are 0..6, not " + n);
+                        }
+                        scenarios.add(n);
+                    }
+                    i++;
+                }
+                case "--duration" -> {
+                    duration = Integer.parseInt(require(arg, value));
+                    i++;
+                }
+                case "--soak" -> {
+                    soak = Integer.parseInt(require(arg, value));
+                    i++;
+                }
+                case "--repo" -> {
+                    repo = Path.of(require(arg, value)).toAbsolutePath().normalize();
+                    i++;
+                }
+                case "--stack-dir" -> {
+                    stackDir = Path.of(require(arg, value)).toAbsolutePath().normalize();
+                    i++;
+                }
+                case "--offset" -> {
+                    offset = Integer.parseInt(require(arg, value));
+                    i++;
+                }
+                case "--out" -> {
+                    out = Path.of(require(arg, value)).toAbsolutePath().normalize();
+                    i++;
+                }
+                case "--java" -> {
+                    java = Path.of(require(arg, value));
+                    i++;
+                }
+                case "--command" -> {
+                    command = require(arg, value);
+                    i++;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (duration < 5 || duration > 3600) {
+            throw new IllegalArgumentException("--duration must be 5..3600 seconds");
+        }
+        if (scenarios.isEmpty()) {
+            scenarios = ALL;
+        } else {
+            scenarios = ALL.stream().filter(scenarios::contains).toList();
+        }
+        if (stackDir == null) {
+            stackDir = Path.of("/tmp/lacquer-bench-" + offset);
+        }
+        if (out == null) {
+            out = repo.resolve("benchmark/results");
+        }
+        return new Options(List.copyOf(scenarios), duration, soak, repo, stackDir, offset, out, java, command);
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.lacquer.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Readings from /proc: memory of a process, CPU time of a process tree, the load average, the machine. */
+public final class Procs {
+
+    /** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private Procs() {
+    }
+
+    /** Resident set size in bytes, or -1 when the process is gone. */
+    public static long rssBytes(long pid) {
+        return statusKb(pid, "VmRSS:") * 1024;
+    }
+
+    /** Peak resident set size (high-water mark) in bytes, or -1. */
+    public static long peakRssBytes(long pid) {
+        return statusKb(pid, "VmHWM:") * 1024;
+    }
+
+    private static long statusKb(long pid, String field) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/" + pid + "/status"))) {
+            return lines.filter(l -> l.startsWith(field)).findFirst()
+                    .map(l -> Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0])).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU seconds (user + system) used so far by the process and its direct children (PostgreSQL backends). */
+    public static double cpuSecondsWithChildren(long pid) {
+        double total = cpuSeconds(pid);
+        for (long child : childrenOf(pid)) {
+            total += cpuSeconds(child);
+        }
+        return total;
+    }
+
+    /** CPU seconds (user + system) used so far by one process, 0 when it is gone. */
+    public static double cpuSeconds(long pid) {
+        String[] fields = statFields(pid);
+        if (fields == null) {
+            return 0;
+        }
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /** Fields of /proc/pid/stat after the command name: index 0 is the state (field 3 of the man page). */
+    private static String[] statFields(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static List<Long> childrenOf(long pid) {
+        List<Long> children = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .forEach(n -> {
+                        String[] fields = statFields(Long.parseLong(n));
+                        if (fields != null && Long.parseLong(fields[1]) == pid) {
+                            children.add(Long.parseLong(n));
+                        }
+                    });
+        } catch (IOException e) {
+            // no children seen
+        }
+        return children;
+    }
+
+    /** The 1, 5 and 15 minute load averages. */
+    public static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    public static double load1() {
+        try {
+            return Double.parseDouble(loadAverage().split(" ")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    public static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory", String.format(Locale.ROOT, "%.1f GiB", memTotalKb() / 1024.0 / 1024.0));
+        machine.put("cpu", cpuModel());
+        machine.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return machine;
+    }
+
+    private static long memTotalKb() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D+", ""))).orElse(-1L);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
