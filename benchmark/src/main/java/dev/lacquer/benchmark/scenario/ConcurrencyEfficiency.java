@@ -146,6 +146,9 @@ public final class ConcurrencyEfficiency implements Scenario {
                 double measured = firstStart == null || lastCompletion == null ? Double.NaN
                         : Duration.between(firstStart, lastCompletion).toNanos() / 1e9;
                 double efficiency = ideal / measured;
+                // What the same run's ceiling allows: N jobs cannot pass the slowest component faster than this.
+                double ceilingBound = Double.isNaN(bench.ceilingJobsPerSecond) ? Double.NaN
+                        : Math.max(ideal, JOBS / bench.ceilingJobsPerSecond);
                 Progress.say(String.format(Locale.ROOT, "ideal %.1f s, measured %.2f s: %s", ideal, measured,
                         Fmt.pct(efficiency)));
                 bench.results.row("3", String.format(Locale.ROOT, "%d jobs, worker concurrency %d, generator %.0f s:"
@@ -154,11 +157,17 @@ public final class ConcurrencyEfficiency implements Scenario {
                         String.format(Locale.ROOT, "%.2f s = %s efficiency (%d of %d completed; peak %d in flight)",
                                 measured, Fmt.pct(efficiency), completed, JOBS, peakInFlight.get()),
                         "≥ 90 % with ≥ 500 in flight", efficiency >= TARGET && peakInFlight.get() >= 500);
+                if (!Double.isNaN(ceilingBound)) {
+                    bench.results.row("3", "The same against what the run's ceiling allows (max of N·L/C and N ÷ "
+                                    + "ceiling of " + Fmt.rate(bench.ceilingJobsPerSecond) + " jobs/s)",
+                            String.format(Locale.ROOT, "%.1f s vs %.2f s = %s", ceilingBound, measured,
+                                    Fmt.pct(ceilingBound / measured)));
+                }
                 bench.results.row("3", "Worker at peak: heap used / RSS (high-water mark)",
                         Fmt.mb(peakHeap.get()) + " / " + Fmt.mb(Math.max(peakRss.get(), peakRssHwm)));
                 bench.results.detail("3", "concurrency", Maps.of("jobs", JOBS, "concurrency", CONCURRENCY,
                         "latency_ms", LATENCY.toMillis(), "ideal_seconds", ideal, "measured_seconds", measured,
-                        "efficiency", efficiency, "completed_events", completed, "peak_in_flight", peakInFlight.get(),
+                        "efficiency", efficiency, "ceiling_bound_seconds", ceilingBound, "completed_events", completed, "peak_in_flight", peakInFlight.get(),
                         "peak_heap_used_bytes", peakHeap.get(), "peak_rss_sampled_bytes", peakRss.get(),
                         "peak_rss_hwm_bytes", peakRssHwm, "worker_ready_seconds", ready,
                         "all_finished_in_db", allFinished, "failed_in_db", tracker.failed()));
