@@ -21,6 +21,8 @@ public final class Bench {
     /** Set by scenario 0 when it ran in this run: the ceiling in jobs per second and its limiting component. */
     public volatile double ceilingJobsPerSecond = Double.NaN;
     public volatile String ceilingComponent = "";
+    /** Set by scenario 1 when it ran in this run: the sustained whole-loop throughput in jobs per second. */
+    public volatile double sustainedJobsPerSecond = Double.NaN;
 
     public Bench(Options options, Stack stack, Services services, Results results, Path logDir, String runId)
             throws java.io.IOException {

