@@ -10,12 +10,14 @@
 #
 # Options: --offset N (port offset of the benchmark's stack, default 4000, so it never meets the dev stack),
 # --stack-dir DIR (default /tmp/lacquer-bench-<offset>), --keep-stack (reuse its data and leave it running),
-# --no-build (use the jars already built).
+# --no-build (use the jars already built), --api-env KEY=VALUE / --worker-env KEY=VALUE (repeatable: run the
+# services with a changed setting, to measure a fix; the results name them).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CMDLINE="benchmark/run.sh${*:+ $*}"
 SCENARIO_ARGS=()
+EXTRA_ARGS=()
 DURATION=20
 SOAK=0
 OFFSET=4000
@@ -35,7 +37,8 @@ while (($#)); do
     --stack-dir) [[ -n ${2:-} ]] || die "--stack-dir takes a directory"; STACK_DIR=$2; shift 2 ;;
     --keep-stack) KEEP_STACK=1; shift ;;
     --no-build) BUILD=0; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --api-env | --worker-env) [[ ${2:-} == ?*=* ]] || die "$1 takes KEY=VALUE"; EXTRA_ARGS+=("$1" "$2"); shift 2 ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -101,4 +104,4 @@ bash "$ROOT/local-stack/stack.sh" start
 
 "$JAVA" -Xmx1g -Djava.awt.headless=true -cp "benchmark/target/classes:benchmark/target/lib/*" \
   dev.lacquer.benchmark.Main --repo "$ROOT" --stack-dir "$STACK_DIR" --offset "$OFFSET" \
-  --duration "$DURATION" --soak "$SOAK" --java "$JAVA" --command "$CMDLINE" "${SCENARIO_ARGS[@]}"
+  --duration "$DURATION" --soak "$SOAK" --java "$JAVA" --command "$CMDLINE" "${SCENARIO_ARGS[@]}" "${EXTRA_ARGS[@]}"

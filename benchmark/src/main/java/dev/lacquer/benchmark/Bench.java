@@ -126,6 +126,12 @@ public final class Bench {
         return cpu;
     }
 
+    /** CPU seconds used so far by this run: the benchmark and everything it started, and the stack's servers. */
+    public double ourCpuSeconds() {
+        return Procs.treesCpuSeconds(List.of(ProcessHandle.current().pid(), stack.pid("postgres"), stack.pid("kafka"),
+                stack.pid("s3"), stack.pid("oidc")));
+    }
+
     /** CPU seconds per component between two readings, plus the total. */
     public static Map<String, Double> cpuBetween(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> used = new LinkedHashMap<>();

@@ -49,7 +49,8 @@ public final class Main {
         Progress.say("run " + stamp + ": scenarios " + options.scenarios() + ", " + options.duration()
                 + " s phases; logs in " + logDir);
         int failures = 0;
-        try (Services services = new Services(options.repo(), options.java(), logDir, stack)) {
+        try (Services services = new Services(options.repo(), options.java(), logDir, stack, options.apiEnv(),
+                options.workerEnv())) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     services.close();
@@ -64,6 +65,8 @@ public final class Main {
                 String name = number + " " + scenario.title();
                 Progress.scenario(name);
                 String loadBefore = Procs.loadAverage();
+                double machineBefore = Procs.machineBusySeconds();
+                double oursBefore = bench.ourCpuSeconds();
                 long started = System.nanoTime();
                 try {
                     scenario.run(bench);
@@ -76,6 +79,12 @@ public final class Main {
                 }
                 Progress.status(() -> "");
                 String loadAfter = Procs.loadAverage();
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double cores = Runtime.getRuntime().availableProcessors();
+                double ours = bench.ourCpuSeconds() - oursBefore;
+                double others = Math.max(0, Procs.machineBusySeconds() - machineBefore - ours);
+                results.machineShare(Integer.toString(number), scenario.title(), seconds, loadBefore, loadAfter,
+                        ours / seconds / cores, others / seconds / cores);
                 loads.put(Integer.toString(number), Map.of("load_before", loadBefore, "load_after", loadAfter,
                         "seconds", Math.round((System.nanoTime() - started) / 1e9)));
                 results.detail(Integer.toString(number), "load_average", Map.of("before", loadBefore,
@@ -139,6 +148,10 @@ public final class Main {
         results.meta("versions", versions(options));
         results.meta("settings", "phases " + options.duration() + " s, soak " + options.soakSeconds()
                 + " s, stack " + options.stackDir() + " (port offset " + options.offset() + ")");
+        if (!options.apiEnv().isEmpty() || !options.workerEnv().isEmpty()) {
+            results.meta("changed settings (not the defaults)", "api " + options.apiEnv() + ", worker "
+                    + options.workerEnv());
+        }
         results.meta("machine_detail", machine);
     }
 

@@ -2,6 +2,8 @@ package dev.lacquer.benchmark;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Command-line options.
@@ -10,9 +12,12 @@ import java.util.List;
  * @param duration    seconds of each measured phase (soak: {@link #soakSeconds()})
  * @param soak        seconds of the fault soak's job stream (0: derived from the duration)
  * @param command     the command line that started the run, for the results
+ * @param apiEnv      extra environment of the API ({@code --api-env KEY=VALUE}), to measure a change of setting
+ * @param workerEnv   extra environment of the worker ({@code --worker-env KEY=VALUE})
  */
 public record Options(List<Integer> scenarios, int duration, int soak, Path repo, Path stackDir, int offset,
-                      Path out, Path java, String command) {
+                      Path out, Path java, String command, Map<String, String> apiEnv,
+                      Map<String, String> workerEnv) {
 
     public static final List<Integer> ALL = List.of(5, 0, 1, 2, 3, 4, 6);
 
@@ -30,6 +35,8 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
         Path out = null;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         String command = "";
+        Map<String, String> apiEnv = new TreeMap<>();
+        Map<String, String> workerEnv = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -76,6 +83,15 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
                     command = require(arg, value);
                     i++;
                 }
+                case "--api-env", "--worker-env" -> {
+                    String pair = require(arg, value);
+                    int eq = pair.indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException(arg + " takes KEY=VALUE");
+                    }
+                    (arg.equals("--api-env") ? apiEnv : workerEnv).put(pair.substring(0, eq), pair.substring(eq + 1));
+                    i++;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -93,7 +109,8 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
         if (out == null) {
             out = repo.resolve("benchmark/results");
         }
-        return new Options(List.copyOf(scenarios), duration, soak, repo, stackDir, offset, out, java, command);
+        return new Options(List.copyOf(scenarios), duration, soak, repo, stackDir, offset, out, java, command,
+                Map.copyOf(apiEnv), Map.copyOf(workerEnv));
     }
 
     private static String require(String option, String value) {

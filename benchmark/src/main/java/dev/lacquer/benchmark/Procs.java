@@ -82,6 +82,62 @@ public final class Procs {
         return children;
     }
 
+    /** CPU seconds the whole machine spent busy (every process, every core) since boot, from /proc/stat. */
+    public static double machineBusySeconds() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElseThrow().trim().split("\\s+");
+            // user nice system idle iowait irq softirq steal
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+            return busy / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * CPU seconds used by the process trees under the given roots: every live process counts its own time plus
+     * that of its children it already reaped, so a tool or service that ran and exited still counts once.
+     */
+    public static double treesCpuSeconds(List<Long> roots) {
+        Map<Long, List<Long>> children = new java.util.HashMap<>();
+        Map<Long, String[]> stats = new java.util.HashMap<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .forEach(n -> {
+                        long pid = Long.parseLong(n);
+                        String[] fields = statFields(pid);
+                        if (fields != null) {
+                            stats.put(pid, fields);
+                            children.computeIfAbsent(Long.parseLong(fields[1]), k -> new ArrayList<>()).add(pid);
+                        }
+                    });
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>();
+        for (long root : roots) {
+            if (root > 0) {
+                todo.add(root);
+            }
+        }
+        double total = 0;
+        while (!todo.isEmpty()) {
+            long pid = todo.poll();
+            if (!seen.add(pid)) {
+                continue;
+            }
+            String[] f = stats.get(pid);
+            if (f != null) {
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])
+                        + Long.parseLong(f[14])) / TICKS_PER_SECOND;
+            }
+            todo.addAll(children.getOrDefault(pid, List.of()));
+        }
+        return total;
+    }
+
     /** The 1, 5 and 15 minute load averages. */
     public static String loadAverage() {
         try {

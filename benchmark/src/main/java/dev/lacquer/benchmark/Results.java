@@ -24,6 +24,7 @@ public final class Results {
     private final Map<String, Object> meta = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Map<String, Object>> shares = new ArrayList<>();
 
     public synchronized void row(String scenario, String figure, String value) {
         rows.add(new Row(scenario, figure, value, "", null));
@@ -39,6 +40,20 @@ public final class Results {
 
     public synchronized void meta(String key, Object value) {
         meta.put(key, value);
+    }
+
+    /** How much of the machine one scenario had: its own processes vs other work on the same cores. */
+    public synchronized void machineShare(String scenario, String title, double seconds, String loadBefore,
+                                          String loadAfter, double oursShare, double othersShare) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("scenario", scenario);
+        line.put("title", title);
+        line.put("seconds", Math.round(seconds));
+        line.put("load_before", loadBefore);
+        line.put("load_after", loadAfter);
+        line.put("cpu_share_this_run", Math.round(oursShare * 1000) / 1000.0);
+        line.put("cpu_share_other_work", Math.round(othersShare * 1000) / 1000.0);
+        shares.add(line);
     }
 
     public synchronized void note(String note) {
@@ -63,6 +78,7 @@ public final class Results {
             table.add(line);
         }
         all.put("table", table);
+        all.put("machine_share", shares);
         all.put("details", details);
         all.put("notes", notes);
         Files.createDirectories(file.getParent());
@@ -89,6 +105,11 @@ public final class Results {
             md.append("- **").append(entry.getKey()).append("**: ").append(entry.getValue()).append('\n');
         }
         md.append('\n').append(markdownTable());
+        if (!shares.isEmpty()) {
+            md.append("\nThe machine during each scenario (CPU share of all cores; \"other work\" is every process not "
+                    + "started by this run, e.g. other builds and tests on the same machine):\n\n");
+            md.append(machineShareTable());
+        }
         if (!notes.isEmpty()) {
             md.append("\nNotes:\n\n");
             for (String note : notes) {
@@ -98,6 +119,19 @@ public final class Results {
         md.append("\nEvery figure with its histogram and parameters: the `.json` file beside this one.\n");
         Files.createDirectories(file.getParent());
         Files.writeString(file, md.toString());
+    }
+
+    public synchronized String machineShareTable() {
+        StringBuilder md = new StringBuilder("| scenario | seconds | load average before → after | CPU: this run | "
+                + "CPU: other work |\n|---|---|---|---|---|\n");
+        for (Map<String, Object> line : shares) {
+            md.append("| ").append(line.get("scenario")).append(' ').append(line.get("title")).append(" | ")
+                    .append(line.get("seconds")).append(" | ").append(line.get("load_before")).append(" → ")
+                    .append(line.get("load_after")).append(" | ")
+                    .append(Math.round((Double) line.get("cpu_share_this_run") * 100)).append(" % | ")
+                    .append(Math.round((Double) line.get("cpu_share_other_work") * 100)).append(" % |\n");
+        }
+        return md.toString();
     }
 
     private static String cell(String text) {

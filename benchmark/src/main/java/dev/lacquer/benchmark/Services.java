@@ -32,7 +32,13 @@ public final class Services implements AutoCloseable {
     private Map<String, String> apiSettings = Map.of();
     private Map<String, String> workerSettings = Map.of();
 
-    public Services(Path repo, Path java, Path logDir, Stack stack) {
+    private final Map<String, String> apiExtra;
+    private final Map<String, String> workerExtra;
+
+    public Services(Path repo, Path java, Path logDir, Stack stack, Map<String, String> apiExtra,
+                    Map<String, String> workerExtra) {
+        this.apiExtra = apiExtra;
+        this.workerExtra = workerExtra;
         this.repo = repo;
         this.java = java;
         this.logDir = logDir;
@@ -87,6 +93,7 @@ public final class Services implements AutoCloseable {
         Map<String, String> env = baseEnv();
         env.put("CRON_SECRET", cronSecret);
         env.putAll(settings);
+        env.putAll(apiExtra);
         api = ServiceProcess.launch(API, java, jar(API), apiPort, env, logDir.resolve(API + ".log"));
         apiSettings = Map.copyOf(settings);
         remember(api);
@@ -106,6 +113,7 @@ public final class Services implements AutoCloseable {
     public double startWorker(Map<String, String> settings) throws IOException, InterruptedException {
         Map<String, String> env = baseEnv();
         env.putAll(settings);
+        env.putAll(workerExtra);
         worker = ServiceProcess.launch(WORKER, java, jar(WORKER), workerPort, env, logDir.resolve(WORKER + ".log"));
         workerSettings = Map.copyOf(settings);
         remember(worker);
