@@ -4,10 +4,7 @@ import dev.lacquer.api.problem.ApiProblem;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -68,15 +65,6 @@ public class IdempotencyKeys {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                         "delete from idempotency_keys where created_at < ?1")
                 .setParameter(1, Instant.now().minus(RETENTION)).executeUpdate());
-    }
-
-    /** The SHA-256 of a request body, hex encoded. */
-    public static String hash(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Optional<StoredResponse> claim(String userId, String key, String requestHash) {

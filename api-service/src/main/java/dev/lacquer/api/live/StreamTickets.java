@@ -1,10 +1,9 @@
 package dev.lacquer.api.live;
 
-import dev.lacquer.api.idempotency.IdempotencyKeys;
+import dev.lacquer.api.security.Sha256;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +34,7 @@ public class StreamTickets {
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
                         insert into stream_tickets (ticket_hash, user_id, expires_at) values (?1, ?2, ?3)""")
-                .setParameter(1, hash(ticket)).setParameter(2, userId).setParameter(3, Instant.now().plus(LIFETIME))
+                .setParameter(1, Sha256.hex(ticket)).setParameter(2, userId).setParameter(3, Instant.now().plus(LIFETIME))
                 .executeUpdate());
         return ticket;
     }
@@ -47,7 +46,7 @@ public class StreamTickets {
             List<Object[]> rows = em.createNativeQuery("""
                             delete from stream_tickets where ticket_hash = ?1
                             returning user_id, expires_at > now() as valid""")
-                    .setParameter(1, hash(ticket)).getResultList();
+                    .setParameter(1, Sha256.hex(ticket)).getResultList();
             List<String> users = rows.stream().filter(row -> Boolean.TRUE.equals(row[1]))
                     .map(row -> (String) row[0]).toList();
             return users.stream().findFirst();
@@ -57,9 +56,5 @@ public class StreamTickets {
     public int purgeExpired() {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "delete from stream_tickets where expires_at < ?1").setParameter(1, Instant.now()).executeUpdate());
-    }
-
-    private static String hash(String ticket) {
-        return IdempotencyKeys.hash(ticket.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -14,6 +14,7 @@ import dev.lacquer.api.job.service.NewJob;
 import dev.lacquer.api.job.service.NewJobValidator;
 import dev.lacquer.api.photo.PhotoDecoder;
 import dev.lacquer.api.security.CurrentUser;
+import dev.lacquer.api.security.Sha256;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -118,9 +119,9 @@ public class GenerationJobResource {
     /** A multipart request's identity: its validated fields and the stored photo's digest. */
     private String requestHash(NewJob job) {
         try {
-            return IdempotencyKeys.hash(json.writeValueAsBytes(java.util.Map.of("prompt", job.prompt(),
+            return Sha256.hex(json.writeValueAsBytes(java.util.Map.of("prompt", job.prompt(),
                     "designSettings", job.designSettings(), "imageCount", job.imageCount(),
-                    "photo", IdempotencyKeys.hash(job.photo().bytes()))));
+                    "photo", Sha256.hex(job.photo().bytes()))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -149,7 +150,7 @@ public class GenerationJobResource {
 
     private String requestHash(CreateJobRequest request) {
         try {
-            return IdempotencyKeys.hash(json.writeValueAsBytes(request));
+            return Sha256.hex(json.writeValueAsBytes(request));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
