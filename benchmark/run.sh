@@ -63,7 +63,7 @@ JAVA=$JAVA_HOME/bin/java
 cd "$ROOT"
 if ((BUILD)); then
   say "building the services (packaged Quarkus apps) and the benchmark"
-  ./mvnw -B -q package -DskipTests -pl shared-model,api-service,worker-service
+  ./mvnw -B -q package -DskipTests -pl api-service,worker-service -am
   ./mvnw -B -q -f benchmark/pom.xml package -DskipTests
 fi
 for jar in api-service/target/quarkus-app/quarkus-run.jar worker-service/target/quarkus-app/quarkus-run.jar; do

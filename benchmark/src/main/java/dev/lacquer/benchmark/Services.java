@@ -155,7 +155,7 @@ public final class Services implements AutoCloseable {
         Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw -B -q install -DskipTests "
-                    + "-pl shared-model,api-service,worker-service");
+                    + "-pl api-service,worker-service -am");
         }
         return jar;
     }

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lacquer.testsupport.ConsumerGroups;
+import dev.lacquer.testsupport.StackAddresses;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +136,7 @@ class FaultRecoveryIT {
         api.close();
         rewindApiConsumerGroup();
         api = new ServiceProcess("api-service", API_ENV).start();
-        Kafka.awaitConsumed("lacquer-api", "generation.events", RECOVERY);
+        ConsumerGroups.awaitConsumed("lacquer-api", "generation.events", RECOVERY);
         Users user = before.at(api.url());
 
         assertEquals(creditsBefore, user.request().get("/api/user/credits").asString());
@@ -174,7 +176,7 @@ class FaultRecoveryIT {
 
     private static void rewindApiConsumerGroup() throws Exception {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.BOOTSTRAP);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackAddresses.kafkaBootstrapServers());
         try (Admin admin = Admin.create(props)) {
             var partitions = admin.describeTopics(List.of("generation.events")).allTopicNames().get()
                     .get("generation.events").partitions();

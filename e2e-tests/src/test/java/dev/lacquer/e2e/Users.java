@@ -2,6 +2,7 @@ package dev.lacquer.e2e;
 
 import static io.restassured.RestAssured.given;
 
+import dev.lacquer.testsupport.AccessTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -19,16 +20,9 @@ import javax.imageio.ImageIO;
 /** A client app signed in as one user, talking to the API process. */
 public record Users(String api, String user, String token) {
 
-    private static final String TOKEN_URL = env("OIDC_TOKEN_URL",
-            env("OIDC_AUTH_SERVER_URL", "http://127.0.0.1:19180/realms/lacquer") + "/protocol/openid-connect/token");
-    private static final String PASSWORD = env("LACQUER_DEV_PASSWORD", "lacquer-dev");
-
     public static Users signIn(String api, String prefix) {
-        String user = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String token = given().formParam("grant_type", "password").formParam("client_id", "lacquer-app")
-                .formParam("username", user).formParam("password", PASSWORD)
-                .post(TOKEN_URL).then().statusCode(200).extract().path("access_token");
-        return new Users(api, user, token);
+        String user = AccessTokens.newUser(prefix);
+        return new Users(api, user, AccessTokens.tokenFor(user));
     }
 
     /** The same signed-in user, talking to another API process. */
@@ -79,10 +73,5 @@ public record Users(String api, String user, String token) {
             throw new IllegalStateException(e);
         }
         return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -11,8 +11,8 @@ import dev.lacquer.model.event.GenerationCompleted;
 import dev.lacquer.model.event.GenerationEvent;
 import dev.lacquer.model.event.GenerationProgress;
 import dev.lacquer.model.event.GenerationStarted;
+import dev.lacquer.testsupport.StackAddresses;
 import dev.lacquer.worker.support.Events;
-import dev.lacquer.worker.support.KafkaTestGroup;
 import dev.lacquer.worker.support.RequestSender;
 import dev.lacquer.worker.support.TestPhotos;
 import dev.lacquer.worker.support.TopicWatcher;
@@ -156,7 +156,7 @@ class ConcurrencyAndCancelTest {
 
     private long committed(TopicPartition partition) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestGroup.bootstrapServers()))) {
+                StackAddresses.kafkaBootstrapServers()))) {
             OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                     .get(partition);
             return offset == null ? -1 : offset.offset();

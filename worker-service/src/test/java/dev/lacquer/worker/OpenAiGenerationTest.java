@@ -235,7 +235,8 @@ class OpenAiGenerationTest {
 
     @Test
     void rateLimitIsWaitedOutAndHoldsBackEveryOtherModelCall() throws InterruptedException {
-        Duration retryAfter = Duration.ofMillis(1500);
+        // Long enough that the second job surely arrives during the pause, even on a loaded machine.
+        Duration retryAfter = Duration.ofMillis(3000);
         stub.firstCalls(1, Answer.RATE_LIMITED).retryAfter(retryAfter);
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();

@@ -14,8 +14,8 @@ import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationCompleted;
 import dev.lacquer.model.event.GenerationRequested;
 import dev.lacquer.model.event.ModelOptions;
+import dev.lacquer.testsupport.StackAddresses;
 import dev.lacquer.worker.support.Events;
-import dev.lacquer.worker.support.KafkaTestGroup;
 import dev.lacquer.worker.support.RequestSender;
 import dev.lacquer.worker.support.TestPhotos;
 import dev.lacquer.worker.support.TopicWatcher;
@@ -165,7 +165,7 @@ class WorkerObservabilityTest {
 
     private static KafkaProducer<String, String> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestGroup.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, StackAddresses.kafkaBootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return new KafkaProducer<>(props);

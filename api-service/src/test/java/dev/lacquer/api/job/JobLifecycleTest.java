@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lacquer.api.credit.LedgerAudit;
 import dev.lacquer.api.support.ApiClient;
 import dev.lacquer.api.support.Kafka;
-import dev.lacquer.api.credit.LedgerAudit;
 import dev.lacquer.api.support.WorkerSide;
 import dev.lacquer.model.ErrorCode;
 import dev.lacquer.model.Topics;
@@ -17,6 +17,7 @@ import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationCompleted;
 import dev.lacquer.model.event.GenerationRequested;
 import dev.lacquer.model.event.GenerationStarted;
+import dev.lacquer.testsupport.ConsumerGroups;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -252,6 +253,6 @@ class JobLifecycleTest {
 
     /** Waits until the API's consumer group has consumed everything on the events topic. */
     private static void waitForEventsToDrain(ApiClient ignored) {
-        Kafka.awaitConsumed("lacquer-api", Topics.EVENTS, WAIT);
+        ConsumerGroups.awaitConsumed("lacquer-api", Topics.EVENTS, WAIT);
     }
 }

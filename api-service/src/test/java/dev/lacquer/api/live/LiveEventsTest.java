@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lacquer.api.support.ApiClient;
 import dev.lacquer.api.support.Kafka;
-import dev.lacquer.api.support.TestTokens;
 import dev.lacquer.api.support.WorkerSide;
+import dev.lacquer.testsupport.AccessTokens;
+import dev.lacquer.testsupport.ConsumerGroups;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -57,7 +58,7 @@ class LiveEventsTest {
         // While away: progress and completion happen.
         Kafka.publishEvent(worker.progress(1, 50));
         Kafka.publishEvent(worker.completed(1, 2));
-        Kafka.awaitConsumed("lacquer-api", dev.lacquer.model.Topics.EVENTS, Duration.ofSeconds(20));
+        ConsumerGroups.awaitConsumed("lacquer-api", dev.lacquer.model.Topics.EVENTS, Duration.ofSeconds(20));
 
         List<SseEvent> firstRun = new ArrayList<>();
         try (Stream stream = open(user, "2")) {
@@ -88,7 +89,7 @@ class LiveEventsTest {
 
     private Stream open(ApiClient user, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(events.toString()))
-                .header("Authorization", "Bearer " + TestTokens.tokenFor(user.user())).GET();
+                .header("Authorization", "Bearer " + AccessTokens.tokenFor(user.user())).GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

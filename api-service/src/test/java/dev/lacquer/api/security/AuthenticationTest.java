@@ -3,8 +3,8 @@ package dev.lacquer.api.security;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.lacquer.api.support.TestTokens;
 import dev.lacquer.api.support.TokenForge;
+import dev.lacquer.testsupport.AccessTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
@@ -29,7 +29,7 @@ class AuthenticationTest {
     @Test
     void aForgedButValidTokenIsAccepted() {
         // Proves the forge makes valid tokens, so each rejection below is caused by its one defect.
-        given().auth().oauth2(TokenForge.signedByIssuer(TokenForge.claims(TestTokens.newUser("forged"))))
+        given().auth().oauth2(TokenForge.signedByIssuer(TokenForge.claims(AccessTokens.newUser("forged"))))
                 .get("/api/user/credits").then().statusCode(200);
     }
 
@@ -69,15 +69,15 @@ class AuthenticationTest {
 
     @Test
     void adminEndpointsNeedTheAdminRole() {
-        String user = TestTokens.newUser("plain");
-        given().auth().oauth2(TestTokens.tokenFor(user)).get("/api/admin/ledger-audit").then().statusCode(403)
+        String user = AccessTokens.newUser("plain");
+        given().auth().oauth2(AccessTokens.tokenFor(user)).get("/api/admin/ledger-audit").then().statusCode(403)
                 .contentType("application/problem+json").body("status", equalTo(403));
-        given().auth().oauth2(TestTokens.tokenFor("admin-" + user)).get("/api/admin/ledger-audit")
+        given().auth().oauth2(AccessTokens.tokenFor("admin-" + user)).get("/api/admin/ledger-audit")
                 .then().statusCode(200);
     }
 
     private static Map<String, Object> with(Map<String, Object> overrides) {
-        Map<String, Object> claims = TokenForge.claims(TestTokens.newUser("bad"));
+        Map<String, Object> claims = TokenForge.claims(AccessTokens.newUser("bad"));
         claims.putAll(overrides);
         return claims;
     }

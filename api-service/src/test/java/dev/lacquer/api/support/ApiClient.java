@@ -2,6 +2,7 @@ package dev.lacquer.api.support;
 
 import static io.restassured.RestAssured.given;
 
+import dev.lacquer.testsupport.AccessTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -12,11 +13,11 @@ import java.util.UUID;
 public record ApiClient(String user) {
 
     public static ApiClient newUser(String prefix) {
-        return new ApiClient(TestTokens.newUser(prefix));
+        return new ApiClient(AccessTokens.newUser(prefix));
     }
 
     public RequestSpecification request() {
-        return given().auth().oauth2(TestTokens.tokenFor(user));
+        return given().auth().oauth2(AccessTokens.tokenFor(user));
     }
 
     public Response create(Map<String, Object> body) {

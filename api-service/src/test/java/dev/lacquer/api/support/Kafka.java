@@ -3,15 +3,9 @@ package dev.lacquer.api.support;
 import dev.lacquer.model.Topics;
 import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationEvent;
+import dev.lacquer.testsupport.StackAddresses;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -29,7 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Plain Kafka clients against the real broker: the test plays the worker's side of the topics. */
 public final class Kafka {
 
-    public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092");
+    public static final String BOOTSTRAP = StackAddresses.kafkaBootstrapServers();
     private static final KafkaProducer<String, String> PRODUCER = producer();
 
     private Kafka() {
@@ -81,33 +75,6 @@ public final class Kafka {
             }
         }
         return found;
-    }
-
-    /** Waits until {@code group} has committed offsets up to the end of every partition of {@code topic}. */
-    public static void awaitConsumed(String group, String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-        try (Admin admin = Admin.create(props)) {
-            long deadline = System.currentTimeMillis() + timeout.toMillis();
-            while (System.currentTimeMillis() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
-                var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-                        || (committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() >= e.getValue().offset()));
-                if (done) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
-        throw new AssertionError(group + " did not consume " + topic + " within " + timeout);
     }
 
     private static KafkaProducer<String, String> producer() {

@@ -1,6 +1,7 @@
 package dev.lacquer.worker.support;
 
 import dev.lacquer.model.Topics;
+import dev.lacquer.testsupport.StackAddresses;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,11 +25,6 @@ import org.apache.kafka.common.errors.RetriableException;
  */
 public class KafkaTestGroup implements QuarkusTestResourceLifecycleManager {
 
-    public static String bootstrapServers() {
-        String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        return servers == null || servers.isBlank() ? "127.0.0.1:19092" : servers;
-    }
-
     @Override
     public Map<String, String> start() {
         String group = "lacquer-worker-test-" + UUID.randomUUID();
@@ -41,7 +37,7 @@ public class KafkaTestGroup implements QuarkusTestResourceLifecycleManager {
             } catch (Exception e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 if (!(cause instanceof RetriableException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot prepare a consumer group on Kafka at " + bootstrapServers()
+                    throw new IllegalStateException("cannot prepare a consumer group on Kafka at " + StackAddresses.kafkaBootstrapServers()
                             + " (is the local stack running?)", e);
                 }
                 try {
@@ -55,7 +51,7 @@ public class KafkaTestGroup implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void commitEndOffsets(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackAddresses.kafkaBootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"))) {
             List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.REQUESTS)).allTopicNames().get()

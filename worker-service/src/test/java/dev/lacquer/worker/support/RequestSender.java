@@ -8,6 +8,7 @@ import dev.lacquer.model.event.GenerationCancelRequested;
 import dev.lacquer.model.event.GenerationEvent;
 import dev.lacquer.model.event.GenerationRequested;
 import dev.lacquer.model.event.ModelOptions;
+import dev.lacquer.testsupport.StackAddresses;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -32,7 +33,7 @@ public final class RequestSender implements AutoCloseable {
 
     public RequestSender(S3Client s3, String bucket) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestGroup.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, StackAddresses.kafkaBootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -1,5 +1,6 @@
 package dev.lacquer.worker.support;
 
+import dev.lacquer.testsupport.StackAddresses;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class TopicWatcher implements AutoCloseable {
 
     public TopicWatcher(String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestGroup.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, StackAddresses.kafkaBootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "lacquer-worker-test-watcher-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
