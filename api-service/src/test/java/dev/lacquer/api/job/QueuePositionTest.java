@@ -89,8 +89,9 @@ class QueuePositionTest {
     }
 
     private static long position(ApiClient client, UUID job) {
-        Number position = client.job(job).then().statusCode(200).extract().path("queuePosition");
-        assertNotNull(position, "a pending job has a queue position");
+        var answer = client.job(job).then().statusCode(200).extract();
+        Number position = answer.path("queuePosition");
+        assertNotNull(position, "a pending job has a queue position: " + answer.asString());
         return position.longValue();
     }
 

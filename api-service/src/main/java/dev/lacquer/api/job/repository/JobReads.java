@@ -114,7 +114,8 @@ public class JobReads {
 
     private QueuedJob queuedJob(ResultSet rs) throws SQLException {
         long position = rs.getLong("queue_position");
-        return new QueuedJob(job(rs), rs.wasNull() ? null : position);
+        Long queuePosition = rs.wasNull() ? null : position;
+        return new QueuedJob(job(rs), queuePosition);
     }
 
     private GenerationJob job(ResultSet rs) throws SQLException {
