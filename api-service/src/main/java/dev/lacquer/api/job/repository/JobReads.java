@@ -33,12 +33,15 @@ public class JobReads {
 
     /**
      * A pending job's place in the queue: 1 + the pending jobs of every user queued before it (queue order is
-     * creation time, then id). Counted on the partial index {@code generation_jobs_queue}.
+     * creation time, then id). Counted on the partial index {@code generation_jobs_queue}; the plain bound on
+     * {@code created_at} is what makes the planner use it (it underestimates the row comparison alone and scanned
+     * another index with a filter instead).
      */
     private static final String QUEUE_POSITION = """
             case when j.status = 'pending' then
                 (select count(*) from generation_jobs q
-                  where q.status = 'pending' and (q.created_at, q.id) < (j.created_at, j.id)) + 1
+                  where q.status = 'pending' and q.created_at <= j.created_at
+                    and (q.created_at, q.id) < (j.created_at, j.id)) + 1
             end as queue_position""";
 
     /** Active, or finished and not yet acknowledged: the predicate of the partial index generation_jobs_attention. */
@@ -52,7 +55,7 @@ public class JobReads {
             + " from generation_jobs j where j.user_id = ? and " + NEEDS_ATTENTION;
 
     private static final String HISTORY_PAGE = "select " + COLUMNS
-            + ", (select count(*) from generation_jobs c where c.user_id = j.user_id) as total"
+            + ", (select count(*) from generation_jobs c where c.user_id = ?) as total"
             + " from generation_jobs j where j.user_id = ? order by j.created_at desc, j.id desc limit ? offset ?";
 
     private static final String HISTORY_COUNT = "select count(*) from generation_jobs where user_id = ?";
@@ -88,9 +91,10 @@ public class JobReads {
     public HistoryPage history(String userId, int page, int size) {
         List<long[]> total = new ArrayList<>(1);
         List<GenerationJob> jobs = query(HISTORY_PAGE, s -> {
-            s.setString(1, userId);
-            s.setInt(2, size);
-            s.setLong(3, (long) page * size);
+            s.setString(1, userId); // the total, counted once (not correlated with each row)
+            s.setString(2, userId);
+            s.setInt(3, size);
+            s.setLong(4, (long) page * size);
         }, rs -> {
             if (total.isEmpty()) {
                 total.add(new long[] {rs.getLong("total")});
