@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * When a pending job may start: its queue position divided by the rate at which jobs started recently (first
@@ -27,7 +29,8 @@ public class QueueEstimates {
 
     private final JobReads reads;
     private final Clock clock;
-    private volatile Rate rate;
+    private final AtomicReference<Rate> rate = new AtomicReference<>();
+    private final AtomicBoolean measuring = new AtomicBoolean();
 
     QueueEstimates(JobReads reads) {
         this.reads = reads;
@@ -44,12 +47,28 @@ public class QueueEstimates {
     }
 
     private Duration perPosition(Instant now) {
-        Rate current = rate;
-        if (current == null || current.measuredAt.plus(REFRESH).isBefore(now)) {
-            current = new Rate(measure(now), now);
-            rate = current;
+        Rate current = rate.get();
+        if (current != null && !current.measuredAt.plus(REFRESH).isBefore(now)) {
+            return current.perPosition;
         }
-        return current.perPosition;
+        if (current == null) {
+            return remember(now); // the first requests after start-up measure; there is nothing older to use
+        }
+        // One request measures; the others meanwhile keep the last rate.
+        if (!measuring.compareAndSet(false, true)) {
+            return current.perPosition;
+        }
+        try {
+            return remember(now);
+        } finally {
+            measuring.set(false);
+        }
+    }
+
+    private Duration remember(Instant now) {
+        Rate measured = new Rate(measure(now), now);
+        rate.set(measured);
+        return measured.perPosition;
     }
 
     private Duration measure(Instant now) {
