@@ -10,15 +10,20 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * URLs a client can download an image from: presigned GET URLs that expire after the
  * configured lifetime, or, when a public base URL is configured (R2 public bucket or custom
- * domain), that base plus the key.
+ * domain), that base plus the key. A presigned URL is reused for the same key for at most half its lifetime
+ * ({@link PresignedUrlCache}), so a client always gets one that stays valid for at least half of it.
  */
 @ApplicationScoped
 public class ImageUrls {
+
+    /** Presigned URLs kept per replica (about 0.5 KB each): the objects of a few thousand users' recent jobs. */
+    static final int CACHED_URLS = 20_000;
 
     private final S3Presigner presigner;
     private final String bucket;
     private final Optional<String> publicBaseUrl;
     private final Duration lifetime;
+    private final PresignedUrlCache cache;
 
     ImageUrls(S3Presigner presigner, LacquerConfig config) {
         this.presigner = presigner;
@@ -26,6 +31,7 @@ public class ImageUrls {
         this.publicBaseUrl = config.storage().publicBaseUrl().filter(url -> !url.isBlank())
                 .map(url -> url.endsWith("/") ? url : url + "/");
         this.lifetime = config.storage().urlLifetime();
+        this.cache = new PresignedUrlCache(lifetime, CACHED_URLS, System::nanoTime);
     }
 
     public String urlOf(String key) {
@@ -35,12 +41,16 @@ public class ImageUrls {
         if (publicBaseUrl.isPresent()) {
             return publicBaseUrl.get() + key;
         }
-        return presigner.presignGetObject(presign -> presign.signatureDuration(lifetime)
-                        .getObjectRequest(get -> get.bucket(bucket).key(key)))
-                .url().toString();
+        return cache.urlOf(key, this::presign);
     }
 
     public List<String> urlsOf(List<String> keys) {
         return keys == null ? List.of() : keys.stream().map(this::urlOf).toList();
+    }
+
+    private String presign(String key) {
+        return presigner.presignGetObject(presign -> presign.signatureDuration(lifetime)
+                        .getObjectRequest(get -> get.bucket(bucket).key(key)))
+                .url().toString();
     }
 }

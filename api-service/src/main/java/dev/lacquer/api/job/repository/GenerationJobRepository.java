@@ -27,18 +27,11 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return Optional.ofNullable(findById(jobId, LockModeType.PESSIMISTIC_WRITE));
     }
 
+    /** Statuses as literals (not bind parameters), so generic plans too use the partial index of active jobs. */
     public long activeCountOf(String userId) {
-        return count("userId = ?1 and status in ?2", userId, List.of(JobStatus.PENDING, JobStatus.PROCESSING));
-    }
-
-    public List<GenerationJob> activeOf(String userId) {
-        return list("userId = ?1 and status in ?2", Sort.by("createdAt"), userId,
-                List.of(JobStatus.PENDING, JobStatus.PROCESSING));
-    }
-
-    /** Finished jobs the user's app has not acknowledged yet. */
-    public List<GenerationJob> unseenOf(String userId, JobStatus status) {
-        return list("userId = ?1 and status = ?2 and seenAt is null", Sort.by("completedAt"), userId, status);
+        return ((Number) getEntityManager().createNativeQuery("select count(*) from generation_jobs where user_id = ?1"
+                        + " and status in ('pending', 'processing')")
+                .setParameter(1, userId).getSingleResult()).longValue();
     }
 
     public List<GenerationJob> historyOf(String userId, int page, int size) {
@@ -50,15 +43,11 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return count("userId", userId);
     }
 
-    /** Credits held by the user's accepted jobs that have not been charged yet. */
+    /** Credits held by the user's accepted jobs that have not been charged yet (statuses as literals, see above). */
     public long reservedCredits(String userId) {
-        Long sum = getEntityManager().createQuery(
-                        "select coalesce(sum(j.cost), 0) from GenerationJob j where j.userId = ?1"
-                                + " and j.status in ?2 and j.chargedAt is null", Long.class)
-                .setParameter(1, userId)
-                .setParameter(2, List.of(JobStatus.PENDING, JobStatus.PROCESSING))
-                .getSingleResult();
-        return sum == null ? 0 : sum;
+        return ((Number) getEntityManager().createNativeQuery("select coalesce(sum(cost), 0) from generation_jobs"
+                        + " where user_id = ?1 and status in ('pending', 'processing') and charged_at is null")
+                .setParameter(1, userId).getSingleResult()).longValue();
     }
 
     /** Processing jobs whose lease ran out, locked so only one sweeper handles each. */
