@@ -30,10 +30,19 @@ public final class ServiceProcess {
         this.log = log;
     }
 
-    /** Launches the service; its output is appended to {@code log}. */
+    /**
+     * Launches the service with its module's JVM options ({@code <module>/jvm.options}, the argument file every
+     * deployment uses) when it has them; its output is appended to {@code log}.
+     */
     public static ServiceProcess launch(String name, Path java, Path jar, int port, Map<String, String> env, Path log)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        Path options = jar.toAbsolutePath().getParent().getParent().getParent().resolve("jvm.options");
+        if (java.nio.file.Files.isRegularFile(options)) {
+            command.add("@" + options);
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(jar.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

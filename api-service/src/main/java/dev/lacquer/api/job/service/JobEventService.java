@@ -8,6 +8,7 @@ import dev.lacquer.api.job.repository.JobStatus;
 import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.api.look.LookRepository;
 import dev.lacquer.api.messaging.ProcessedEvents;
+import dev.lacquer.api.observability.JobIdLogContext;
 import dev.lacquer.model.ErrorCode;
 import dev.lacquer.model.event.GenerationCancelRequested;
 import dev.lacquer.model.event.GenerationCanceled;
@@ -24,6 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.jboss.logging.MDC;
 
 /**
  * Applies the worker's events to jobs. Each event is applied at most once (insert-first dedup)
@@ -57,8 +60,30 @@ public class JobEventService {
         this.metrics = metrics;
     }
 
+    /** Applies one event in its own transaction. */
     @Transactional
     public void apply(GenerationEvent event) {
+        applyInTransaction(event);
+    }
+
+    /**
+     * Applies the events in order in ONE transaction: all of them or, when one throws, none (the
+     * caller then applies them one by one). Duplicates within the list are caught by the same
+     * insert-first dedup, and each event sees the job as the events before it left it.
+     */
+    @Transactional
+    public void applyAll(List<GenerationEvent> events) {
+        for (GenerationEvent event : events) {
+            MDC.put(JobIdLogContext.KEY, event.jobId().toString());
+            try {
+                applyInTransaction(event);
+            } finally {
+                MDC.remove(JobIdLogContext.KEY);
+            }
+        }
+    }
+
+    private void applyInTransaction(GenerationEvent event) {
         if (!processedEvents.firstSighting(event)) {
             Log.debugf("job %s: duplicate %s %s skipped", event.jobId(), event.type(), event.eventId());
             return;
