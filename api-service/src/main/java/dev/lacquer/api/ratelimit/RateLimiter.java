@@ -28,7 +28,7 @@ public class RateLimiter {
      * over {@code perMinute}. The caller commits the count even when it answers with the 429 (or
      * another refusal), so refused attempts count too.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
+    @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ApiProblem.class)
     public void acquire(String userId, String action, int perMinute) {
         Instant now = Instant.now();
         Instant window = now.truncatedTo(ChronoUnit.MINUTES);

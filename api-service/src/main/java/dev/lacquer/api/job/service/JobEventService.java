@@ -21,11 +21,14 @@ import dev.lacquer.model.event.GenerationStarted;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.jboss.logging.MDC;
 
 /**
@@ -73,6 +76,7 @@ public class JobEventService {
      */
     @Transactional
     public void applyAll(List<GenerationEvent> events) {
+        lockInOrder(events);
         for (GenerationEvent event : events) {
             MDC.put(JobIdLogContext.KEY, event.jobId().toString());
             try {
@@ -81,6 +85,19 @@ public class JobEventService {
                 MDC.remove(JobIdLogContext.KEY);
             }
         }
+    }
+
+    /**
+     * Takes every lock the events will need, up front and in one order: the jobs by id, then the users' credit
+     * accounts and live sequences by user id. Single events, cancels and the sweep lock a job before its user's
+     * rows, and creates the account before the sequence, so a batch holding many rows cannot deadlock with them.
+     */
+    private void lockInOrder(List<GenerationEvent> events) {
+        List<UUID> jobIds = events.stream().map(GenerationEvent::jobId).distinct().toList();
+        jobs.find("id in ?1", Sort.by("id"), jobIds).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        List<String> userIds = events.stream().map(GenerationEvent::userId).distinct().toList();
+        credits.lockAccounts(userIds);
+        changes.lockSequences(userIds);
     }
 
     private void applyInTransaction(GenerationEvent event) {
