@@ -5,8 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,9 @@ public final class ServiceProcess {
      */
     public static ServiceProcess launch(String name, Path java, Path jar, int port, Map<String, String> env, Path log)
             throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        List<String> command = new ArrayList<>(List.of(java.toString()));
         Path options = jar.toAbsolutePath().getParent().getParent().getParent().resolve("jvm.options");
-        if (java.nio.file.Files.isRegularFile(options)) {
+        if (Files.isRegularFile(options)) {
             command.add("@" + options);
         }
         command.addAll(List.of("-jar", jar.toString()));
