@@ -5,8 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +32,19 @@ public final class ServiceProcess {
         this.log = log;
     }
 
-    /** Launches the service; its output is appended to {@code log}. */
+    /**
+     * Launches the service with its module's JVM options ({@code <module>/jvm.options}, the argument file every
+     * deployment uses) when it has them; its output is appended to {@code log}.
+     */
     public static ServiceProcess launch(String name, Path java, Path jar, int port, Map<String, String> env, Path log)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString()))
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        Path options = jar.toAbsolutePath().getParent().getParent().getParent().resolve("jvm.options");
+        if (Files.isRegularFile(options)) {
+            command.add("@" + options);
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(jar.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -51,6 +51,15 @@ public class CreditService {
         return new CreditSummary(balance, reserved, balance - reserved);
     }
 
+    /** Locks the existing accounts of these users, in user id order (see JobEventService#applyAll). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockAccounts(java.util.Collection<String> userIds) {
+        if (!userIds.isEmpty()) {
+            em.createNativeQuery("select user_id from credit_accounts where user_id in (?1) order by user_id for update")
+                    .setParameter(1, userIds).getResultList();
+        }
+    }
+
     @Transactional
     public CreditSummary summary(String userId) {
         ensureAccount(userId);

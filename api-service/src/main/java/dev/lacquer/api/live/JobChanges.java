@@ -42,6 +42,15 @@ public class JobChanges {
                 .executeUpdate();
     }
 
+    /** Locks the existing sequences of these users, in user id order (see JobEventService#applyAll). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockSequences(java.util.Collection<String> userIds) {
+        if (!userIds.isEmpty()) {
+            em.createNativeQuery("select user_id from live_sequences where user_id in (?1) order by user_id for update")
+                    .setParameter(1, userIds).getResultList();
+        }
+    }
+
     @Transactional
     public int purgeOld() {
         return em.createNativeQuery("delete from job_changes where created_at < ?1")

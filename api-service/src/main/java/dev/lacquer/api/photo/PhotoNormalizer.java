@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -26,7 +27,8 @@ import javax.imageio.stream.ImageOutputStream;
  * Turns the bytes a user uploaded into the photo that is stored: decoded (PNG, JPEG, WebP), turned upright by its
  * EXIF orientation, scaled to at most {@code lacquer.photos.max-side} on the longer side, flattened onto white and
  * written again: JPEG for JPEG and WebP photos, PNG for PNG ones. Writing again also drops the metadata, GPS position
- * included. A picture that does not decode answers 400, one with too many pixels 413.
+ * included. An upright JPEG that needs none of that is stored as uploaded with its metadata segments removed
+ * ({@link JpegMetadata}). A picture that does not decode answers 400, one with too many pixels 413.
  */
 @ApplicationScoped
 public class PhotoNormalizer {
@@ -47,11 +49,30 @@ public class PhotoNormalizer {
     /** @param contentType the format read from the bytes ({@link ImageFormats#sniff}) */
     public Photo normalize(byte[] bytes, String contentType) {
         BufferedImage decoded = decode(bytes);
-        BufferedImage upright = orient(decoded, ExifOrientation.of(bytes, contentType));
+        int orientation = ExifOrientation.of(bytes, contentType);
+        if (storableAsUploaded(bytes, contentType, decoded, orientation)) {
+            Optional<byte[]> stripped = JpegMetadata.strip(bytes);
+            if (stripped.isPresent()) {
+                return new Photo(stripped.get(), ImageFormats.JPEG);
+            }
+        }
+        BufferedImage upright = orient(decoded, orientation);
         BufferedImage fitted = fit(upright, config.maxSide());
         return ImageFormats.PNG.equals(contentType)
                 ? new Photo(png(fitted), ImageFormats.PNG)
                 : new Photo(jpeg(fitted, config.jpegQuality()), ImageFormats.JPEG);
+    }
+
+    /**
+     * A JPEG that decodes whole, is upright, within the longest side and not larger than one byte per
+     * pixel (re-encoding it would save little) is stored as uploaded, less its metadata: what writing
+     * it again would give, without the cost of scaling and encoding on the request thread.
+     */
+    private boolean storableAsUploaded(byte[] bytes, String contentType, BufferedImage decoded, int orientation) {
+        boolean upright = orientation <= ExifOrientation.UPRIGHT || orientation > 8;
+        return ImageFormats.JPEG.equals(contentType) && upright
+                && Math.max(decoded.getWidth(), decoded.getHeight()) <= config.maxSide()
+                && bytes.length <= (long) decoded.getWidth() * decoded.getHeight();
     }
 
     private BufferedImage decode(byte[] bytes) {

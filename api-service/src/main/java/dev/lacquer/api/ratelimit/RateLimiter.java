@@ -4,6 +4,7 @@ import dev.lacquer.api.problem.ApiProblem;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,16 +23,21 @@ public class RateLimiter {
         this.em = em;
     }
 
-    /** Counts one {@code action} by {@code userId}; throws 429 when it is over {@code perMinute}. */
+    /**
+     * Counts one {@code action} by {@code userId} in the caller's transaction; throws 429 when it is
+     * over {@code perMinute}. The caller commits the count even when it answers with the 429 (or
+     * another refusal), so refused attempts count too.
+     */
+    @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ApiProblem.class)
     public void acquire(String userId, String action, int perMinute) {
         Instant now = Instant.now();
         Instant window = now.truncatedTo(ChronoUnit.MINUTES);
-        int hits = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+        int hits = ((Number) em.createNativeQuery("""
                         insert into rate_windows (user_id, action, window_start, hits) values (?1, ?2, ?3, 1)
                         on conflict (user_id, action, window_start) do update set hits = rate_windows.hits + 1
                         returning hits""")
                 .setParameter(1, userId).setParameter(2, action).setParameter(3, window)
-                .getSingleResult()).intValue());
+                .getSingleResult()).intValue();
         if (hits > perMinute) {
             long retryAfter = Math.max(1, Duration.between(now, window.plus(Duration.ofMinutes(1))).toSeconds() + 1);
             throw ApiProblem.tooManyRequests("At most " + perMinute + " generations per minute; try again in "

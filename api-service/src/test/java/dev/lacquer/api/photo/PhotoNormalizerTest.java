@@ -78,6 +78,55 @@ class PhotoNormalizerTest {
     }
 
     @Test
+    void uprightJpegWithinLimitsIsStoredAsUploadedWithoutItsMetadata() throws Exception {
+        byte[] plain = jpeg(400, 300);
+        byte[] withMetadata = withSegments(plain,
+                segment(0xE1, "Exif\0\0MM\0*\0\0\0\b\0\0"),
+                segment(0xFE, "GPSLatitude 48.8584 N"));
+        Photo photo = normalizer.normalize(withMetadata, ImageFormats.JPEG);
+        assertEquals(ImageFormats.JPEG, photo.contentType());
+        String stored = new String(photo.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(!stored.contains("Exif") && !stored.contains("GPSLatitude"), "metadata removed");
+        assertTrue(java.util.Arrays.equals(plain, photo.bytes()), "the image data is the uploaded one, not re-encoded");
+        BufferedImage image = PhotoFixtures.decode(photo.bytes());
+        assertEquals(400, image.getWidth());
+        assertEquals(300, image.getHeight());
+    }
+
+    private static byte[] jpeg(int width, int height) throws java.io.IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(java.awt.Color.PINK);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    private static byte[] segment(int marker, String content) {
+        byte[] body = content.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] segment = new byte[4 + body.length];
+        segment[0] = (byte) 0xFF;
+        segment[1] = (byte) marker;
+        segment[2] = (byte) ((body.length + 2) >> 8);
+        segment[3] = (byte) (body.length + 2);
+        System.arraycopy(body, 0, segment, 4, body.length);
+        return segment;
+    }
+
+    /** The JPEG with the segments inserted right after its start-of-image marker. */
+    private static byte[] withSegments(byte[] jpeg, byte[]... segments) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        for (byte[] segment : segments) {
+            out.writeBytes(segment);
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    @Test
     void largePhotoIsScaledToTheLongestSide() {
         Photo photo = normalizer.normalize(PhotoFixtures.png(3000, 2000), ImageFormats.PNG);
         BufferedImage image = PhotoFixtures.decode(photo.bytes());

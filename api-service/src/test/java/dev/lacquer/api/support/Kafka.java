@@ -34,6 +34,26 @@ public final class Kafka {
         send(Topics.EVENTS, event.jobId().toString(), EventCodec.encode(event));
     }
 
+    /**
+     * Sends the events as the worker would, all before waiting for any ack, so the API's consumer is likely to
+     * take several of them in one poll (one batch).
+     */
+    public static void publishTogether(List<GenerationEvent> events) {
+        List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
+        for (GenerationEvent event : events) {
+            acks.add(PRODUCER.send(new ProducerRecord<>(Topics.EVENTS, event.jobId().toString(),
+                    EventCodec.encode(event))));
+        }
+        PRODUCER.flush();
+        for (java.util.concurrent.Future<?> ack : acks) {
+            try {
+                ack.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     public static void send(String topic, String key, String value) {
         try {
             PRODUCER.send(new ProducerRecord<>(topic, key, value)).get();

@@ -70,6 +70,14 @@ public interface WorkerConfig {
         /** The longest one object-store call may take, the AWS SDK's own quick retries included. */
         @WithDefault("20s")
         Duration callTimeout();
+
+        /**
+         * Object-store calls in flight at once, across all jobs. Hundreds of jobs at once would otherwise open as
+         * many connections, each new (the HTTP client keeps only {@code http.maxConnections} idle ones, see
+         * jvm.options), and overload the store; calls beyond this wait their turn and reuse kept connections.
+         */
+        @WithDefault("32")
+        int maxConcurrentCalls();
     }
 
     interface LocalRenderer {

@@ -39,6 +39,7 @@ public class ResultStore {
     private final String bucket;
     private final String cacheControl;
     private final long maxPhotoBytes;
+    private final java.util.concurrent.Semaphore calls;
     private final Consumer<AwsRequestOverrideConfiguration.Builder> callTimeout;
 
     ResultStore(S3Client s3, Retrier retrier, ObjectMapper json, WorkerConfig config) {
@@ -48,6 +49,7 @@ public class ResultStore {
         this.bucket = config.storage().bucket();
         this.cacheControl = config.storage().cacheControl();
         this.maxPhotoBytes = config.maxPhotoBytes();
+        this.calls = new java.util.concurrent.Semaphore(config.storage().maxConcurrentCalls(), true);
         Duration timeout = config.storage().callTimeout();
         // Bounds one try, the SDK's own quick retries included; the Retrier decides about further tries.
         this.callTimeout = c -> c.apiCallTimeout(timeout);
@@ -135,7 +137,7 @@ public class ResultStore {
     private <T> T run(String operation, UUID jobId, java.util.concurrent.Callable<T> action)
             throws InterruptedException {
         try {
-            return retrier.call(operation, "job " + jobId, action, ResultStore::isTransient);
+            return retrier.call(operation, "job " + jobId, () -> gated(action), ResultStore::isTransient);
         } catch (InterruptedException | MissingObjectException e) {
             throw e;
         } catch (AbortedException e) {
@@ -146,6 +148,16 @@ public class ResultStore {
                     + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode()), e);
         } catch (Exception e) {
             throw new StorageUnavailableException(operation + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One try of a call, while holding one of the store's call slots (not while the Retrier waits between tries). */
+    private <T> T gated(java.util.concurrent.Callable<T> action) throws Exception {
+        calls.acquire();
+        try {
+            return action.call();
+        } finally {
+            calls.release();
         }
     }
 

@@ -14,13 +14,14 @@ import dev.lacquer.model.ObjectKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.narayana.jta.TransactionExceptionResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Accepts a job: the photo goes to the object store, then the job row and its outbox row are
- * written in one transaction under the user's credit lock. Nothing is charged here; the job's
+ * Accepts a job: in one transaction under the user's credit lock the limits are checked, the
+ * photo goes to the object store and the job row and its outbox row are written. Nothing is charged here; the job's
  * cost is reserved against the user's available credits until generation starts.
  */
 @ApplicationScoped
@@ -49,28 +50,41 @@ public class JobCreationService {
         this.changes = changes;
     }
 
+    /**
+     * One transaction: count the attempt against the rate window, lock the user's credit account,
+     * refuse (429 rate, 402 credits, 429 active jobs) before anything is stored, store the photo,
+     * then write the job and its outbox row. A refusal commits the rate window's count, as a
+     * separate transaction did before; any other failure rolls everything back and removes the photo.
+     */
     public GenerationJob create(String userId, NewJob newJob) {
-        rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
-        int cost = credits.costOf(newJob.imageCount());
-        CreditSummary before = credits.summary(userId);
-        if (before.available() < cost) {
-            throw ApiProblem.insufficientCredits(cost, before.available());
-        }
         UUID jobId = UUID.randomUUID();
         String photoKey = ObjectKeys.original(userId, jobId);
-        store.put(photoKey, newJob.photo().bytes(), newJob.photo().contentType());
+        boolean[] photoStored = {false};
         try {
-            GenerationJob job = QuarkusTransaction.requiringNew().call(() -> insert(userId, jobId, cost, photoKey, newJob));
+            GenerationJob job = QuarkusTransaction.requiringNew()
+                    .exceptionHandler(e -> e instanceof ApiProblem && !photoStored[0] ? TransactionExceptionResult.COMMIT
+                            : TransactionExceptionResult.ROLLBACK)
+                    .call(() -> {
+                        int cost = checkLimits(userId, newJob);
+                        store.put(photoKey, newJob.photo().bytes(), newJob.photo().contentType());
+                        photoStored[0] = true;
+                        return insert(userId, jobId, cost, photoKey, newJob);
+                    });
             metrics.counter("lacquer.jobs.created").increment();
             Log.infof("job %s: accepted for %d designs", jobId, newJob.imageCount());
             return job;
         } catch (RuntimeException e) {
-            store.deleteQuietly(photoKey);
+            if (photoStored[0]) {
+                store.deleteQuietly(photoKey);
+            }
             throw e;
         }
     }
 
-    private GenerationJob insert(String userId, UUID jobId, int cost, String photoKey, NewJob newJob) {
+    /** The user's limits, checked under the account lock (held until the job row is written); answers the job's cost. */
+    private int checkLimits(String userId, NewJob newJob) {
+        rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
+        int cost = credits.costOf(newJob.imageCount());
         CreditSummary credit = credits.lockForSpending(userId);
         if (credit.available() < cost) {
             throw ApiProblem.insufficientCredits(cost, credit.available());
@@ -79,6 +93,10 @@ public class JobCreationService {
             throw ApiProblem.tooManyRequests("You have " + config.jobs().maxActivePerUser()
                     + " generations running; wait for one to finish.", ACTIVE_LIMIT_RETRY_AFTER_SECONDS);
         }
+        return cost;
+    }
+
+    private GenerationJob insert(String userId, UUID jobId, int cost, String photoKey, NewJob newJob) {
         Instant now = Instant.now();
         GenerationJob job = new GenerationJob();
         job.id = jobId;

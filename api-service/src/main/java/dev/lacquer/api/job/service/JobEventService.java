@@ -8,6 +8,7 @@ import dev.lacquer.api.job.repository.JobStatus;
 import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.api.look.LookRepository;
 import dev.lacquer.api.messaging.ProcessedEvents;
+import dev.lacquer.api.observability.JobIdLogContext;
 import dev.lacquer.model.ErrorCode;
 import dev.lacquer.model.event.GenerationCancelRequested;
 import dev.lacquer.model.event.GenerationCanceled;
@@ -20,10 +21,15 @@ import dev.lacquer.model.event.GenerationStarted;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.MDC;
 
 /**
  * Applies the worker's events to jobs. Each event is applied at most once (insert-first dedup)
@@ -57,8 +63,44 @@ public class JobEventService {
         this.metrics = metrics;
     }
 
+    /** Applies one event in its own transaction. */
     @Transactional
     public void apply(GenerationEvent event) {
+        applyInTransaction(event);
+    }
+
+    /**
+     * Applies the events in order in ONE transaction: all of them or, when one throws, none (the
+     * caller then applies them one by one). Duplicates within the list are caught by the same
+     * insert-first dedup, and each event sees the job as the events before it left it.
+     */
+    @Transactional
+    public void applyAll(List<GenerationEvent> events) {
+        lockInOrder(events);
+        for (GenerationEvent event : events) {
+            MDC.put(JobIdLogContext.KEY, event.jobId().toString());
+            try {
+                applyInTransaction(event);
+            } finally {
+                MDC.remove(JobIdLogContext.KEY);
+            }
+        }
+    }
+
+    /**
+     * Takes every lock the events will need, up front and in one order: the jobs by id, then the users' credit
+     * accounts and live sequences by user id. Single events, cancels and the sweep lock a job before its user's
+     * rows, and creates the account before the sequence, so a batch holding many rows cannot deadlock with them.
+     */
+    private void lockInOrder(List<GenerationEvent> events) {
+        List<UUID> jobIds = events.stream().map(GenerationEvent::jobId).distinct().toList();
+        jobs.find("id in ?1", Sort.by("id"), jobIds).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        List<String> userIds = events.stream().map(GenerationEvent::userId).distinct().toList();
+        credits.lockAccounts(userIds);
+        changes.lockSequences(userIds);
+    }
+
+    private void applyInTransaction(GenerationEvent event) {
         if (!processedEvents.firstSighting(event)) {
             Log.debugf("job %s: duplicate %s %s skipped", event.jobId(), event.type(), event.eventId());
             return;
