@@ -56,9 +56,9 @@ async function closeAndReturn({ browser, steps }) {
   await app.signIn(user);
   await app.fillDesign({ prompt: 'cherry french tips', count: 2, shape: 'coffin', finish: 'glossy' });
   await app.visualize();
-  await app.shot('generating');
   const [job] = await api.jobs();
   check(ACTIVE.includes(job.status), `the job is still generating when the page closes (API: ${job.status})`);
+  await app.shot('generating');
   await app.close();
   console.log(`  page closed while the job was ${job.status}`);
 
@@ -95,10 +95,10 @@ async function twoTabs({ browser, steps }) {
   await expectText(app.page.locator('[data-testid="design-tab"][aria-selected="true"]'), /^Design 2/);
   await app.fillDesign({ prompt: 'midnight galaxy with stars', count: 2, shape: 'stiletto', length: 'long', finish: 'glitter' });
   await app.visualize();
-  await app.shot('two-tabs-generating');
   const jobs = await api.jobs();
   equal(jobs.length, 2, 'two jobs (API)');
   check(jobs.every(job => ACTIVE.includes(job.status)), `both still generating when the page closes (API: ${jobs.map(j => j.status)})`);
+  await app.shot('two-tabs-generating');
   await app.close();
 
   const jobIds = jobs.map(job => job.jobId);
@@ -202,6 +202,7 @@ async function failedJob({ browser, steps }) {
   const message = `Generation failed: ${job.error}`;
   await app.expectToast(message);
   await expectText(app.page.locator('.tab-status-area .status-text'), message);
+  await app.expectCleanText(app.page.locator('.tab-status-area'));
   await app.shot('failed-toast-and-tab');
 
   await waitUntil(async () => {

@@ -4,6 +4,18 @@ import { check, expectCount, expectText, waitUntil } from './wait.mjs';
 
 const ACTIVE = /^(pending|processing)$/;
 
+/** Runs in the page: keeps each new status text of the active design tab in window.lacquerTestTabStatuses. */
+function TAB_STATUS_RECORDER() {
+  const seen = [];
+  window.lacquerTestTabStatuses = seen;
+  const record = () => {
+    const element = document.querySelector('[data-testid="tab-status"]');
+    const text = element ? element.textContent.trim() : null;
+    if (text && seen[seen.length - 1] !== text) seen.push(text);
+  };
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
 export class App {
   constructor(page, steps) {
     this.page = page;
@@ -78,16 +90,7 @@ export class App {
 
   /** From now on, keeps every status text the active tab shows, in order (read with recordedTabStatuses). */
   async recordTabStatuses() {
-    await this.page.evaluate(() => {
-      const seen = [];
-      window.lacquerTestTabStatuses = seen;
-      const record = () => {
-        const element = document.querySelector('[data-testid="tab-status"]');
-        const text = element ? element.textContent.trim() : null;
-        if (text && seen[seen.length - 1] !== text) seen.push(text);
-      };
-      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
+    await this.page.evaluate(TAB_STATUS_RECORDER);
   }
 
   recordedTabStatuses() {
@@ -99,6 +102,13 @@ export class App {
     await waitUntil(async () => (await this.testId('tab-progress').evaluate(progress => progress.value)) === 100,
       { message: 'the progress bar at 100' });
     await this.expectImagesLoaded(this.testId('tab-results').locator('img'), designs, 'result images in the tab');
+    await this.expectCleanText(this.page.locator('.tab-status-area'));
+  }
+
+  /** Nothing a program left unfilled is shown to the user ("null", "undefined", "NaN"); for texts without prompts. */
+  async expectCleanText(locator) {
+    const text = await locator.innerText();
+    check(!/null|undefined|NaN/.test(text), `placeholder text shown to the user: ${JSON.stringify(text)}`);
   }
 
   /** Exactly `count` images, each loaded and decoded by the browser (not a broken image). */

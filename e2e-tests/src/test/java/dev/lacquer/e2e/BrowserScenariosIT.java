@@ -26,7 +26,7 @@ class BrowserScenariosIT {
 
     /** Every user starts with this many credits here: two jobs of four designs do not fit. */
     private static final int STARTING_CREDITS = 6;
-    private static final Duration MODEL_LATENCY = Duration.ofSeconds(3);
+    private static final Duration MODEL_LATENCY = Duration.ofSeconds(4);
 
     private static ImageModelStub model;
     private static ServiceProcess worker;
