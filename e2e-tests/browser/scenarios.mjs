@@ -127,7 +127,7 @@ async function twoTabs({ browser, steps }) {
   }
 }
 
-/** No duplicate saves after several returns: announced once, the collection unchanged, here and on another device. */
+/** No duplicate saves after several returns: announced once, the collection unchanged, here and on another device (three returns). */
 async function severalReturns({ browser, steps }) {
   const user = uniqueUser('returns');
   const context = await browser.newContext();
@@ -141,8 +141,7 @@ async function severalReturns({ browser, steps }) {
   await app.shot('announced-while-staying');
   await app.close();
 
-  const returns = [['same browser', context], ['same browser', context], ['same browser', context],
-    ['another device', await browser.newContext()]];
+  const returns = [['same browser', context], ['same browser', context], ['another device', await browser.newContext()]];
   for (const [index, [where, returnContext]] of returns.entries()) {
     const back = await App.open(returnContext, steps);
     await back.signIn(user);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,12 +38,18 @@ class BrowserScenariosIT {
     static void start() {
         BrowserScript.prepare();
         model = ImageModelStub.start(MODEL_LATENCY);
-        worker = new ServiceProcess("worker-service", Map.of(
-                "LACQUER_GENERATOR", "openai",
-                "OPENAI_BASE_URL", model.baseUrl(),
-                "OPENAI_API_KEY", ImageModelStub.API_KEY)).start();
-        api = new ServiceProcess("api-service", Map.of(
-                "LACQUER_STARTING_CREDITS", Integer.toString(STARTING_CREDITS))).start();
+        // Both services start at once: neither needs the other to become ready.
+        CompletableFuture<ServiceProcess> startingWorker = CompletableFuture.supplyAsync(() ->
+                new ServiceProcess("worker-service", Map.of(
+                        "LACQUER_GENERATOR", "openai",
+                        "OPENAI_BASE_URL", model.baseUrl(),
+                        "OPENAI_API_KEY", ImageModelStub.API_KEY)).start());
+        try {
+            api = new ServiceProcess("api-service", Map.of(
+                    "LACQUER_STARTING_CREDITS", Integer.toString(STARTING_CREDITS))).start();
+        } finally {
+            worker = startingWorker.join();
+        }
         Map<String, String> env = new HashMap<>();
         env.put("API_URL", api.url());
         env.put("OIDC_TOKEN_URL", Users.tokenUrl());
