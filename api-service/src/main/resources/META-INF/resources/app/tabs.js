@@ -275,14 +275,15 @@ export class DesignTabs {
       return;
     }
     const queue = queueText(job);
-    this.statusArea.replaceChildren(
+    this.statusArea.replaceChildren(...[
       h('div', { class: 'status-line' },
         h('span', { class: `status-badge ${job.status}`, dataset: { testid: 'tab-status' } }, job.status),
         h('span', { class: 'status-text' }, statusText(job))),
       h('progress', { max: 100, value: progressOf(job), dataset: { testid: 'tab-progress' }, 'aria-label': 'Generation progress' }),
       queue ? h('p', { class: 'queue', dataset: { testid: 'queue-position' } }, queue) : null,
       isActive(job) && !job.cancelRequested ? h('button', { type: 'button', class: 'secondary', dataset: { testid: 'tab-cancel' }, onClick: () => this.cancel(tab) }, 'Cancel this generation') : null,
-      h('div', { class: 'results', dataset: { testid: 'tab-results' } }, job.status === 'completed' ? resultImages(job) : []));
+      h('div', { class: 'results', dataset: { testid: 'tab-results' } }, job.status === 'completed' ? resultImages(job) : []),
+    ].filter(Boolean));
   }
 
   async cancel(tab) {

@@ -10,7 +10,7 @@ export function showToast(text, { previews = [], kind = 'info' } = {}) {
     h('p', { class: 'toast-text' }, text),
     previews.length ? h('div', { class: 'toast-previews' },
       previews.slice(0, MAX_PREVIEWS).map(src => h('img', { src, alt: 'New design', dataset: { testid: 'toast-preview' }, loading: 'lazy' }))) : null,
-    h('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss notification', onClick: () => toast.remove() }, '×'));
+    h('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss notification', onClick: () => toast.remove() }));
   container.append(toast);
   while (container.children.length > MAX_TOASTS) container.firstElementChild.remove();
   return toast;

@@ -163,10 +163,12 @@ class JobLifecycleTest {
             dave.createJob("job " + i, 4);
         }
         int left = dave.available();
+        int asked = left + 1 > 4 ? 4 : left + 1;
         dave.create(java.util.Map.of("prompt", "one too many", "originalImage",
-                        dev.lacquer.api.support.TestPhotos.pngDataUrl(), "imageCount", left + 1 > 4 ? 4 : left + 1))
+                        dev.lacquer.api.support.TestPhotos.pngDataUrl(), "imageCount", asked))
                 .then().statusCode(402).contentType("application/problem+json")
-                .body("status", equalTo(402)).body("title", equalTo("Insufficient credits"));
+                .body("status", equalTo(402)).body("title", equalTo("Insufficient credits"))
+                .body("needed", equalTo(asked)).body("available", equalTo(left));
         dave.request().get("/api/user/generation-jobs?size=100").then().body("total", equalTo(available / 4));
     }
 
