@@ -50,6 +50,8 @@ class BrowserScenariosIT {
         } finally {
             worker = startingWorker.join();
         }
+        System.out.printf("browser scenarios: api ready in %.1f s, worker in %.1f s (started together)%n",
+                api.startedIn().toMillis() / 1000.0, worker.startedIn().toMillis() / 1000.0);
         Map<String, String> env = new HashMap<>();
         env.put("API_URL", api.url());
         env.put("OIDC_TOKEN_URL", Users.tokenUrl());
