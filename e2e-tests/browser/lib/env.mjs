@@ -6,9 +6,16 @@ function required(name) {
   return value;
 }
 
+/** The issuer's token endpoint, as the Java tests find it (local-stack's infra.env, else the stack's default). */
+function tokenUrl() {
+  if (process.env.OIDC_TOKEN_URL) return process.env.OIDC_TOKEN_URL;
+  const issuer = process.env.OIDC_AUTH_SERVER_URL || 'http://127.0.0.1:19180/realms/lacquer';
+  return `${issuer}/protocol/openid-connect/token`;
+}
+
 export const env = {
   apiUrl: required('API_URL').replace(/\/+$/, ''),
-  tokenUrl: required('OIDC_TOKEN_URL'),
+  tokenUrl: tokenUrl(),
   devPassword: process.env.LACQUER_DEV_PASSWORD || 'lacquer-dev',
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   photo: required('PHOTO'),

@@ -54,8 +54,6 @@ class BrowserScenariosIT {
                 api.startedIn().toMillis() / 1000.0, worker.startedIn().toMillis() / 1000.0);
         Map<String, String> env = new HashMap<>();
         env.put("API_URL", api.url());
-        env.put("OIDC_TOKEN_URL", Users.tokenUrl());
-        env.put("LACQUER_DEV_PASSWORD", Users.password());
         env.put("PHOTO", BrowserScript.ROOT.resolve("local-stack/samples/hand.jpg").toString());
         env.put("STARTING_CREDITS", Integer.toString(STARTING_CREDITS));
         env.put("BLOCKED_WORD", ImageModelStub.BLOCKED_WORD);

@@ -31,16 +31,6 @@ public record Users(String api, String user, String token) {
         return new Users(api, user, token);
     }
 
-    /** The issuer's token endpoint the tests sign in at. */
-    static String tokenUrl() {
-        return TOKEN_URL;
-    }
-
-    /** The dev issuer's shared password. */
-    static String password() {
-        return PASSWORD;
-    }
-
     /** The same signed-in user, talking to another API process. */
     public Users at(String otherApi) {
         return new Users(otherApi, user, token);
