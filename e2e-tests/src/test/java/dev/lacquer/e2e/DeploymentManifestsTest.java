@@ -270,17 +270,7 @@ class DeploymentManifestsTest {
 
     @Test
     void keycloakRealmHasTheAppClientAudienceUsersAndAdminRole() {
-        Map<String, Object> keycloak = map(map(compose().get("services")).get("keycloak"));
-        String mount = list(keycloak.get("volumes")).stream().map(String::valueOf)
-                .filter(v -> v.contains("/opt/keycloak/data/import")).findFirst().orElseThrow();
-        Path dir = ROOT.resolve(mount.substring(0, mount.indexOf(':')));
-        Path realmFile;
-        try (Stream<Path> files = Files.list(dir)) {
-            realmFile = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, Object> realm = map(new Yaml().load(read(realmFile))); // JSON is YAML
+        Map<String, Object> realm = keycloakRealm();
         String issuer = env(map(map(compose().get("services")).get("api")).get("environment")).get("OIDC_AUTH_SERVER_URL");
         assertTrue(issuer.endsWith("/realms/" + realm.get("realm")), issuer);
         Map<String, Object> app = list(realm.get("clients")).stream().map(DeploymentManifestsTest::map)
@@ -302,6 +292,45 @@ class DeploymentManifestsTest {
         assertTrue(users.values().stream().anyMatch(roles -> roles.contains("admin")), "an admin user");
         assertTrue(list(map(realm.get("roles")).get("realm")).stream().map(r -> map(r).get("name")).toList()
                 .contains("admin"), "the admin realm role");
+    }
+
+    @Test
+    void keycloakRealmHasTheWebClientWithPkceForThePublishedApiOrigin() {
+        Map<String, Object> web = list(keycloakRealm().get("clients")).stream().map(DeploymentManifestsTest::map)
+                .filter(c -> "lacquer-web".equals(c.get("clientId"))).findFirst().orElseThrow();
+        assertEquals(true, web.get("publicClient"));
+        assertEquals(true, web.get("standardFlowEnabled"));
+        assertEquals(false, web.get("directAccessGrantsEnabled"), "the web client signs in through the browser only");
+        assertEquals(false, web.get("implicitFlowEnabled"));
+        assertEquals("S256", map(web.get("attributes")).get("pkce.code.challenge.method"));
+        String audience = env(map(map(compose().get("services")).get("api")).get("environment")).get("OIDC_AUDIENCE");
+        assertTrue(list(web.get("protocolMappers")).stream().map(DeploymentManifestsTest::map)
+                .anyMatch(mapper -> "oidc-audience-mapper".equals(mapper.get("protocolMapper"))
+                        && audience.equals(map(mapper.get("config")).get("included.client.audience"))
+                        && "true".equals(map(mapper.get("config")).get("access.token.claim"))),
+                "access tokens of lacquer-web carry aud " + audience);
+        // The page is served by the API at /: its published host port is where the browser comes back to.
+        String published = list(map(map(compose().get("services")).get("api")).get("ports")).stream()
+                .map(String::valueOf).findFirst().orElseThrow();
+        String hostPort = published.split(":")[1];
+        List<String> redirects = list(web.get("redirectUris")).stream().map(String::valueOf).toList();
+        for (String host : List.of("localhost", "127.0.0.1")) {
+            assertTrue(redirects.contains("http://" + host + ":" + hostPort + "/*"), "redirect URIs " + redirects);
+        }
+    }
+
+    private static Map<String, Object> keycloakRealm() {
+        Map<String, Object> keycloak = map(map(compose().get("services")).get("keycloak"));
+        String mount = list(keycloak.get("volumes")).stream().map(String::valueOf)
+                .filter(v -> v.contains("/opt/keycloak/data/import")).findFirst().orElseThrow();
+        Path dir = ROOT.resolve(mount.substring(0, mount.indexOf(':')));
+        Path realmFile;
+        try (Stream<Path> files = Files.list(dir)) {
+            realmFile = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return map(new Yaml().load(read(realmFile))); // JSON is YAML
     }
 
     // ---------------------------------------------------------------------------------------------------------

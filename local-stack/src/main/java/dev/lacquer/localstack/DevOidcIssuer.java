@@ -4,27 +4,20 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 
 /**
  * A DEVELOPMENT-ONLY OpenID Connect issuer for the Lacquer local stack. <strong>It is not an
@@ -38,10 +31,15 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /realms/{realm}/.well-known/openid-configuration} – discovery document</li>
  *   <li>{@code GET /realms/{realm}/protocol/openid-connect/certs} – JWKS with the RSA key</li>
- *   <li>{@code POST /realms/{realm}/protocol/openid-connect/token} – {@code grant_type=password}
- *       for the clients {@code lacquer-app} and {@code lacquer-api}; optional {@code expires_in}
- *       (1..86400 s) for tests. Wrong password: 401 {@code invalid_grant}, as Keycloak answers.</li>
- *   <li>{@code GET /realms/{realm}/protocol/openid-connect/auth} – 501, no browser login yet</li>
+ *   <li>{@code POST /realms/{realm}/protocol/openid-connect/token} – {@link TokenEndpoint}:
+ *       {@code grant_type=password} for the clients {@code lacquer-app} and {@code lacquer-api} (optional
+ *       {@code expires_in}, 1..86400 s, for tests; wrong password: 401 {@code invalid_grant}, as Keycloak
+ *       answers) and {@code grant_type=authorization_code} with PKCE for {@code lacquer-web} and
+ *       {@code lacquer-app}</li>
+ *   <li>{@code GET|POST /realms/{realm}/protocol/openid-connect/auth} – {@link BrowserLogin}: the login form of
+ *       the authorization code flow (PKCE S256 required, redirect URIs from an allow-list)</li>
+ *   <li>{@code GET /realms/{realm}/protocol/openid-connect/logout} – back to an allowed
+ *       {@code post_logout_redirect_uri} (there is no session)</li>
  *   <li>{@code GET /realms/{realm}} – realm info with the public key, as Keycloak shows it</li>
  *   <li>{@code GET /health/ready} – readiness</li>
  * </ul>
@@ -52,32 +50,38 @@ import java.util.regex.Pattern;
  * the username is {@code admin} or starts with {@code admin-}. The RSA 2048 key is generated on
  * first start and kept in the data directory, so tokens survive restarts.
  *
+ * <p>The token endpoint answers browsers (CORS) from the origins of the redirect URI allow-list; discovery, JWKS and
+ * realm info answer any origin.
+ *
  * <p>Usage: {@code java -jar local-stack.jar [--host 127.0.0.1] [--port 19180] [--realm lacquer]
- * [--data-dir DIR] [--token-ttl 3600]}; each option can also come from the environment
- * ({@code LACQUER_OIDC_HOST}, {@code LACQUER_OIDC_PORT}, {@code LACQUER_OIDC_REALM},
- * {@code LACQUER_OIDC_DATA_DIR}, {@code LACQUER_OIDC_TOKEN_TTL}).
+ * [--data-dir DIR] [--token-ttl 3600] [--code-ttl 60] [--redirect-uris http://127.0.0.1:*,http://localhost:*]};
+ * each option can also come from the environment ({@code LACQUER_OIDC_HOST}, {@code LACQUER_OIDC_PORT},
+ * {@code LACQUER_OIDC_REALM}, {@code LACQUER_OIDC_DATA_DIR}, {@code LACQUER_OIDC_TOKEN_TTL},
+ * {@code LACQUER_OIDC_CODE_TTL}, {@code LACQUER_OIDC_REDIRECT_URIS}).
  */
 public final class DevOidcIssuer {
 
-    static final String DEFAULT_PASSWORD = "lacquer-dev";
-    static final String AUDIENCE = "lacquer-api";
-    static final Set<String> CLIENTS = Set.of("lacquer-app", "lacquer-api");
-    static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9._@-]{1,64}$");
-    static final int MAX_TTL = 86_400;
-    private static final int MAX_BODY = 64 * 1024;
+    private static final Set<String> OPTIONS = Set.of("host", "port", "realm", "data-dir", "token-ttl", "code-ttl",
+            "redirect-uris");
 
     private final String issuer;
     private final String realmPath;
     private final SigningKey key;
-    private final byte[] devPassword;
-    private final int defaultTtl;
+    private final RedirectUris redirectUris;
+    private final TokenEndpoint tokenEndpoint;
+    private final BrowserLogin browserLogin;
 
-    DevOidcIssuer(String issuer, String realmPath, SigningKey key, String devPassword, int defaultTtl) {
+    DevOidcIssuer(String issuer, String realmPath, SigningKey key, String devPassword, int tokenTtl,
+                  Duration codeTtl, RedirectUris redirectUris) {
         this.issuer = issuer;
         this.realmPath = realmPath;
         this.key = key;
-        this.devPassword = devPassword.getBytes(StandardCharsets.UTF_8);
-        this.defaultTtl = defaultTtl;
+        this.redirectUris = redirectUris;
+        DevPassword password = new DevPassword(devPassword);
+        AuthorizationCodes codes = new AuthorizationCodes(codeTtl, Clock.systemUTC());
+        this.tokenEndpoint = new TokenEndpoint(password, new Tokens(issuer, key), codes, tokenTtl);
+        this.browserLogin = new BrowserLogin(issuer, realmPath + "/protocol/openid-connect/auth", redirectUris,
+                password, codes);
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,16 +91,27 @@ public final class DevOidcIssuer {
         String realm = opt(opts, "realm", "LACQUER_OIDC_REALM", "lacquer");
         Path dataDir = Path.of(opt(opts, "data-dir", "LACQUER_OIDC_DATA_DIR", "oidc-data"));
         int ttl = Integer.parseInt(opt(opts, "token-ttl", "LACQUER_OIDC_TOKEN_TTL", "3600"));
-        String password = System.getenv().getOrDefault("LACQUER_DEV_PASSWORD", DEFAULT_PASSWORD);
+        int codeTtl = Integer.parseInt(opt(opts, "code-ttl", "LACQUER_OIDC_CODE_TTL", "60"));
+        String redirects = opt(opts, "redirect-uris", "LACQUER_OIDC_REDIRECT_URIS", RedirectUris.DEFAULT);
+        String password = System.getenv().getOrDefault("LACQUER_DEV_PASSWORD", DevPassword.DEFAULT);
 
         if (!realm.matches("[A-Za-z0-9._-]{1,64}")) {
             fail("invalid realm name: " + realm);
         }
-        if (ttl < 1 || ttl > MAX_TTL) {
-            fail("--token-ttl must be within 1.." + MAX_TTL);
+        if (ttl < 1 || ttl > TokenEndpoint.MAX_TTL) {
+            fail("--token-ttl must be within 1.." + TokenEndpoint.MAX_TTL);
+        }
+        if (codeTtl < 1 || codeTtl > 600) {
+            fail("--code-ttl must be within 1..600");
         }
         if (password.isEmpty()) {
             fail("LACQUER_DEV_PASSWORD must not be empty");
+        }
+        RedirectUris redirectUris = null;
+        try {
+            redirectUris = RedirectUris.parse(redirects);
+        } catch (IllegalArgumentException e) {
+            fail("--redirect-uris: " + e.getMessage());
         }
         InetAddress bind = InetAddress.getByName(host);
         if (!bind.isLoopbackAddress()) {
@@ -107,7 +122,8 @@ public final class DevOidcIssuer {
         String hostPart = bind instanceof java.net.Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
         String realmPath = "/realms/" + realm;
         String issuer = "http://" + hostPart + ":" + port + realmPath;
-        DevOidcIssuer app = new DevOidcIssuer(issuer, realmPath, key, password, ttl);
+        DevOidcIssuer app = new DevOidcIssuer(issuer, realmPath, key, password, ttl, Duration.ofSeconds(codeTtl),
+                redirectUris);
 
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 64);
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
@@ -128,12 +144,12 @@ public final class DevOidcIssuer {
         log(bar);
         log("* DEV OIDC ISSUER - FOR LOCAL DEVELOPMENT AND TESTS ON LOOPBACK ONLY.");
         log("* It issues a token for ANY username with the shared dev password");
-        log("* (LACQUER_DEV_PASSWORD" + (password.equals(DEFAULT_PASSWORD) ? ", default '" + DEFAULT_PASSWORD + "'" : "") + ").");
+        log("* (LACQUER_DEV_PASSWORD" + (password.equals(DevPassword.DEFAULT) ? ", default '" + DevPassword.DEFAULT + "'" : "") + ").");
         log("* NEVER expose or deploy it: use a real identity provider (Keycloak) instead.");
         log(bar);
         log("issuer " + issuer + " listening on " + hostPart + ":" + port
                 + "; signing key kid=" + key.kid + (key.generated ? " (new, written to " : " (loaded from ")
-                + dataDir.toAbsolutePath() + ")");
+                + dataDir.toAbsolutePath() + "); redirect URIs " + redirectUris + "; codes valid " + codeTtl + " s");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -146,7 +162,9 @@ public final class DevOidcIssuer {
             if (path.length() > 1 && path.endsWith("/")) {
                 path = path.substring(0, path.length() - 1);
             }
-            ex.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
+            String oidc = realmPath + "/protocol/openid-connect";
+            boolean token = path.equals(oidc + "/token");
+            allowBrowsers(ex, token);
             if (method.equals("OPTIONS")) {
                 ex.getResponseHeaders().add("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
                 ex.getResponseHeaders().add("Access-Control-Allow-Headers", "Authorization, Content-Type");
@@ -155,31 +173,39 @@ public final class DevOidcIssuer {
                 return;
             }
             boolean get = method.equals("GET") || method.equals("HEAD");
-            String oidc = realmPath + "/protocol/openid-connect";
             if (path.equals(realmPath + "/.well-known/openid-configuration")) {
                 requireGet(ex, get, discovery());
             } else if (path.equals(oidc + "/certs")) {
                 requireGet(ex, get, Map.of("keys", List.of(key.jwk())));
-            } else if (path.equals(oidc + "/token")) {
-                if (!method.equals("POST")) {
-                    methodNotAllowed(ex, "POST");
+            } else if (token) {
+                if (method.equals("POST")) {
+                    tokenEndpoint.handle(ex);
                 } else {
-                    token(ex);
+                    Http.methodNotAllowed(ex, "POST");
                 }
             } else if (path.equals(oidc + "/auth")) {
-                send(ex, 501, error("not_implemented",
-                        "the dev issuer has no browser login; use grant_type=password at the token endpoint"));
+                if (method.equals("GET") || method.equals("POST")) {
+                    browserLogin.authorize(ex);
+                } else {
+                    Http.methodNotAllowed(ex, "GET, POST");
+                }
+            } else if (path.equals(oidc + "/logout")) {
+                if (method.equals("GET")) {
+                    browserLogin.logout(ex);
+                } else {
+                    Http.methodNotAllowed(ex, "GET");
+                }
             } else if (path.equals(realmPath)) {
                 requireGet(ex, get, realmInfo());
             } else if (path.equals("/health/ready") || path.equals("/health")) {
                 requireGet(ex, get, Map.of("status", "UP"));
             } else {
-                send(ex, 404, error("not_found", "no such endpoint"));
+                Http.json(ex, 404, Http.error("not_found", "no such endpoint"));
             }
         } catch (RuntimeException e) {
             log("error handling " + ex.getRequestMethod() + " " + ex.getRequestURI() + ": " + e);
             try {
-                send(ex, 500, error("server_error", "internal error"));
+                Http.json(ex, 500, Http.error("server_error", "internal error"));
             } catch (IOException | RuntimeException ignored) {
                 // response already started
             }
@@ -188,17 +214,28 @@ public final class DevOidcIssuer {
         }
     }
 
-    private void requireGet(HttpExchange ex, boolean get, Map<String, Object> body) throws IOException {
-        if (get) {
-            send(ex, 200, body);
-        } else {
-            methodNotAllowed(ex, "GET, HEAD");
+    /**
+     * CORS: discovery, JWKS and realm info are public and answer any origin; the token endpoint answers only pages
+     * of the origins the redirect URI allow-list names (as Keycloak's web origins "+").
+     */
+    private void allowBrowsers(HttpExchange ex, boolean token) {
+        if (!token) {
+            ex.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
+            return;
+        }
+        ex.getResponseHeaders().add("Vary", "Origin");
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin != null && redirectUris.allowsOrigin(origin)) {
+            ex.getResponseHeaders().add("Access-Control-Allow-Origin", origin);
         }
     }
 
-    private static void methodNotAllowed(HttpExchange ex, String allow) throws IOException {
-        ex.getResponseHeaders().add("Allow", allow);
-        send(ex, 405, error("invalid_request", "method not allowed"));
+    private void requireGet(HttpExchange ex, boolean get, Map<String, Object> body) throws IOException {
+        if (get) {
+            Http.json(ex, 200, body);
+        } else {
+            Http.methodNotAllowed(ex, "GET, HEAD");
+        }
     }
 
     private Map<String, Object> discovery() {
@@ -208,13 +245,17 @@ public final class DevOidcIssuer {
         d.put("authorization_endpoint", oidc + "/auth");
         d.put("token_endpoint", oidc + "/token");
         d.put("jwks_uri", oidc + "/certs");
-        d.put("grant_types_supported", List.of("password"));
-        d.put("response_types_supported", List.of("code", "token", "id_token"));
+        d.put("end_session_endpoint", oidc + "/logout");
+        d.put("grant_types_supported", List.of("authorization_code", "password"));
+        d.put("response_types_supported", List.of("code"));
+        d.put("response_modes_supported", List.of("query"));
+        d.put("code_challenge_methods_supported", List.of(Pkce.S256));
+        d.put("authorization_response_iss_parameter_supported", true);
         d.put("subject_types_supported", List.of("public"));
         d.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        d.put("token_endpoint_auth_methods_supported", List.of("client_secret_post", "client_secret_basic", "none"));
+        d.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_post", "client_secret_basic"));
         d.put("scopes_supported", List.of("openid", "profile"));
-        d.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "azp",
+        d.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "azp", "nonce",
                 "preferred_username", "scope", "realm_access", "groups"));
         return d;
     }
@@ -228,167 +269,8 @@ public final class DevOidcIssuer {
         return r;
     }
 
-    private void token(HttpExchange ex) throws IOException {
-        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
-        if (contentType == null
-                || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            send(ex, 400, error("invalid_request", "Content-Type must be application/x-www-form-urlencoded"));
-            return;
-        }
-        Map<String, String> form = new HashMap<>();
-        byte[] raw;
-        try (InputStream in = ex.getRequestBody()) {
-            raw = in.readNBytes(MAX_BODY + 1);
-        }
-        if (raw.length > MAX_BODY) {
-            send(ex, 413, error("invalid_request", "request body too large"));
-            return;
-        }
-        String body = new String(raw, StandardCharsets.UTF_8);
-        try {
-            for (String pair : body.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (form.put(name, value) != null) {
-                    send(ex, 400, error("invalid_request", "duplicated parameter: " + name));
-                    return;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            send(ex, 400, error("invalid_request", "malformed form body"));
-            return;
-        }
-
-        String clientId = form.get("client_id");
-        String basic = ex.getRequestHeaders().getFirst("Authorization");
-        if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
-                String basicId = URLDecoder.decode(decoded.split(":", 2)[0], StandardCharsets.UTF_8);
-                if (clientId != null && !clientId.equals(basicId)) {
-                    send(ex, 400, error("invalid_request", "client_id differs from the Authorization header"));
-                    return;
-                }
-                clientId = basicId;
-            } catch (IllegalArgumentException e) {
-                send(ex, 401, error("invalid_client", "Invalid client or Invalid client credentials"));
-                return;
-            }
-        }
-
-        String grantType = form.get("grant_type");
-        if (grantType == null || grantType.isEmpty()) {
-            send(ex, 400, error("invalid_request", "Missing form parameter: grant_type"));
-            return;
-        }
-        if (!grantType.equals("password")) {
-            send(ex, 400, error("unsupported_grant_type", "Unsupported grant_type"));
-            return;
-        }
-        if (clientId == null || !CLIENTS.contains(clientId)) {
-            log("token refused: unknown client_id " + printable(clientId));
-            send(ex, 401, error("invalid_client", "Invalid client or Invalid client credentials"));
-            return;
-        }
-        int ttl = defaultTtl;
-        String requestedTtl = form.get("expires_in");
-        if (requestedTtl != null) {
-            try {
-                ttl = Integer.parseInt(requestedTtl);
-            } catch (NumberFormatException e) {
-                ttl = -1;
-            }
-            if (ttl < 1 || ttl > MAX_TTL) {
-                send(ex, 400, error("invalid_request", "expires_in must be an integer within 1.." + MAX_TTL));
-                return;
-            }
-        }
-        String username = form.get("username");
-        String password = form.get("password");
-        if (username == null || password == null) {
-            send(ex, 400, error("invalid_request", "Missing parameter: " + (username == null ? "username" : "password")));
-            return;
-        }
-        boolean passwordOk = MessageDigest.isEqual(devPassword, password.getBytes(StandardCharsets.UTF_8));
-        if (!USERNAME.matcher(username).matches() || !passwordOk) {
-            log("token refused: invalid credentials for user " + printable(username) + " (client " + clientId + ")");
-            send(ex, 401, error("invalid_grant", "Invalid user credentials"));
-            return;
-        }
-
-        List<String> roles = new ArrayList<>(List.of("user"));
-        if (username.equals("admin") || username.startsWith("admin-")) {
-            roles.add("admin");
-        }
-        long now = Instant.now().getEpochSecond();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", issuer);
-        claims.put("sub", username);
-        claims.put("aud", AUDIENCE);
-        claims.put("azp", clientId);
-        claims.put("typ", "Bearer");
-        claims.put("iat", now);
-        claims.put("nbf", now);
-        claims.put("exp", now + ttl);
-        claims.put("jti", UUID.randomUUID().toString());
-        claims.put("scope", "openid profile");
-        claims.put("preferred_username", username);
-        claims.put("realm_access", Map.of("roles", roles));
-        claims.put("groups", roles);
-        String jws;
-        try {
-            jws = key.sign(claims);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("signing failed", e);
-        }
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("access_token", jws);
-        response.put("expires_in", ttl);
-        response.put("refresh_expires_in", 0);
-        response.put("token_type", "Bearer");
-        response.put("not-before-policy", 0);
-        response.put("scope", "openid profile");
-        ex.getResponseHeaders().add("Cache-Control", "no-store");
-        ex.getResponseHeaders().add("Pragma", "no-cache");
-        log("token issued: user " + username + " roles " + roles + " client " + clientId + " expires_in " + ttl);
-        send(ex, 200, response);
-    }
-
     // ---------------------------------------------------------------------------------------------
     // helpers
-
-    private static Map<String, Object> error(String code, String description) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("error", code);
-        e.put("error_description", description);
-        return e;
-    }
-
-    private static void send(HttpExchange ex, int status, Map<String, Object> body) throws IOException {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        if (ex.getRequestMethod().equalsIgnoreCase("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static String printable(String s) {
-        if (s == null) {
-            return "(none)";
-        }
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return "'" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "'";
-    }
 
     private static Map<String, String> parseArgs(String[] args) {
         Map<String, String> opts = new HashMap<>();
@@ -396,7 +278,7 @@ public final class DevOidcIssuer {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: DevOidcIssuer [--host 127.0.0.1] [--port 19180] [--realm lacquer]"
-                        + " [--data-dir DIR] [--token-ttl SECONDS]");
+                        + " [--data-dir DIR] [--token-ttl SECONDS] [--code-ttl SECONDS] [--redirect-uris PATTERNS]");
                 System.exit(0);
             }
             if (!a.startsWith("--")) {
@@ -414,7 +296,7 @@ public final class DevOidcIssuer {
                 fail("missing value for " + a);
                 return opts;
             }
-            if (!Set.of("host", "port", "realm", "data-dir", "token-ttl").contains(name)) {
+            if (!OPTIONS.contains(name)) {
                 fail("unknown option: --" + name);
             }
             opts.put(name, value);

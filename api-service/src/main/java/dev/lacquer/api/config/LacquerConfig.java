@@ -19,6 +19,8 @@ public interface LacquerConfig {
 
     Outbox outbox();
 
+    Web web();
+
     interface Credits {
         /** Credits one generated design costs; a job costs imageCount × this. */
         @WithDefault("1")
@@ -83,6 +85,20 @@ public interface LacquerConfig {
 
         /** Bearer secret of POST /api/process-generation-jobs. */
         String cronSecret();
+    }
+
+    /** The reference web client served at {@code /}: what it needs to sign users in by itself. */
+    interface Web {
+        /** The OIDC issuer the browser signs in with (its discovery document names the endpoints). */
+        String issuer();
+
+        /** The public client (authorization code + PKCE, no secret) the browser signs in as. */
+        @WithDefault("lacquer-web")
+        String clientId();
+
+        /** Scopes the browser asks for, space-separated. */
+        @WithDefault("openid")
+        String scopes();
     }
 
     interface Outbox {

@@ -22,8 +22,9 @@ import java.time.Duration;
 
 /**
  * Live status: every change of the user's jobs as Server-Sent Events, resumable with
- * {@code Last-Event-ID}, with a keep-alive comment every 15 s. Apps send their bearer token;
- * browsers first take a single-use ticket and pass it as {@code ?ticket=}.
+ * {@code Last-Event-ID} (or {@code ?lastEventId=}, which a browser's new EventSource can send), with a keep-alive
+ * comment every 15 s. Apps send their bearer token; browsers first take a single-use ticket and pass it as
+ * {@code ?ticket=}.
  */
 @Path("/api/user")
 public class GenerationEventsResource {
@@ -62,9 +63,11 @@ public class GenerationEventsResource {
     @Blocking
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> events(@QueryParam("ticket") String ticket,
-                                          @HeaderParam("Last-Event-ID") String lastEventId) {
+                                          @HeaderParam("Last-Event-ID") String lastEventId,
+                                          @QueryParam("lastEventId") String lastEventIdParam) {
         String userId = userOf(ticket);
-        long after = parseLastEventId(lastEventId);
+        // A browser opening a new EventSource (a new ticket) cannot set the header: it passes the id as a parameter.
+        long after = parseLastEventId(lastEventId != null && !lastEventId.isBlank() ? lastEventId : lastEventIdParam);
         Multi<OutboundSseEvent> changes = Multi.createFrom().emitter(emitter -> {
             UserStream stream = new UserStream(after, row -> emitter.emit(toSse(row)));
             Runnable unsubscribe = feed.subscribe(userId, stream::live);

@@ -44,7 +44,7 @@ public class ApiContractFilter implements OASFilter {
             }
             if (path.startsWith("/api/")) {
                 addProblems(operation, path.startsWith("/api/admin"));
-                if (!path.equals("/api/process-generation-jobs")) {
+                if (!path.equals("/api/process-generation-jobs") && !path.equals("/api/client-config")) {
                     operation.setSecurity(java.util.List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
                 }
             }
@@ -101,6 +101,10 @@ public class ApiContractFilter implements OASFilter {
                 .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER))
                 .addProperty("detail", string).addProperty("instance", string)
                 .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(fieldError))
-                .addProperty("errorId", string);
+                .addProperty("errorId", string)
+                .addProperty("needed", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)
+                        .description("insufficient credits: what the request needed"))
+                .addProperty("available", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)
+                        .description("insufficient credits: what the user had available"));
     }
 }

@@ -10,14 +10,25 @@ public class ApiProblem extends RuntimeException {
     private final String slug;
     private final List<Problem.FieldError> errors;
     private final Long retryAfterSeconds;
+    private final Credits credits;
+
+    /** The credits a create needed and those the user had available, for an insufficient-credits problem. */
+    public record Credits(long needed, long available) {
+    }
 
     public ApiProblem(int status, String slug, String title, String detail) {
-        this(status, slug, title, detail, null, null);
+        this(status, slug, title, detail, null, null, null);
     }
 
     private ApiProblem(int status, String slug, String title, String detail, List<Problem.FieldError> errors,
                        Long retryAfterSeconds) {
+        this(status, slug, title, detail, errors, retryAfterSeconds, null);
+    }
+
+    private ApiProblem(int status, String slug, String title, String detail, List<Problem.FieldError> errors,
+                       Long retryAfterSeconds, Credits credits) {
         super(detail, null, false, false);
+        this.credits = credits;
         this.status = status;
         this.slug = slug;
         this.title = title;
@@ -47,8 +58,10 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem insufficientCredits(long needed, long available) {
+        long shown = Math.max(0, available);
         return new ApiProblem(402, "insufficient-credits", "Insufficient credits",
-                "This generation needs " + needed + " credits; you have " + Math.max(0, available) + " available.");
+                "This generation needs " + needed + " credits; you have " + shown + " available.", null, null,
+                new Credits(needed, shown));
     }
 
     public static ApiProblem tooLarge(String detail) {
@@ -85,5 +98,10 @@ public class ApiProblem extends RuntimeException {
 
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** Set on an insufficient-credits problem only. */
+    public Credits credits() {
+        return credits;
     }
 }

@@ -28,8 +28,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> apiProblem(ApiProblem problem, HttpServerRequest request) {
+        ApiProblem.Credits credits = problem.credits();
         RestResponse.ResponseBuilder<Problem> response = builder(problem.status(), new Problem(TYPE_BASE + problem.slug(), problem.title(), problem.status(),
-                        problem.getMessage(), request.path(), problem.errors(), null))
+                        problem.getMessage(), request.path(), problem.errors(), null,
+                        credits == null ? null : credits.needed(), credits == null ? null : credits.available()))
                 .type(Problem.MEDIA_TYPE);
         if (problem.retryAfterSeconds() != null) {
             response.header("Retry-After", problem.retryAfterSeconds());

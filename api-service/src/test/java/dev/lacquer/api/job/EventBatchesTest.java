@@ -12,6 +12,7 @@ import dev.lacquer.api.support.WorkerSide;
 import dev.lacquer.model.Topics;
 import dev.lacquer.model.event.GenerationCompleted;
 import dev.lacquer.model.event.GenerationEvent;
+import dev.lacquer.testsupport.ConsumerGroups;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class EventBatchesTest {
 
         await().atMost(WAIT).until(() -> "completed".equals(hana.status(first)));
         await().atMost(WAIT).until(() -> "processing".equals(hana.status(second)));
-        Kafka.awaitConsumed("lacquer-api", Topics.EVENTS, WAIT);
+        ConsumerGroups.awaitConsumed("lacquer-api", Topics.EVENTS, WAIT);
         hana.job(second).then().body("progress", org.hamcrest.Matchers.equalTo(60));
         hana.looks().then().body("items", hasSize(2));
         assertEquals(balance - 4, hana.balance(), "each job charged once, a late start after completion included");

@@ -167,7 +167,8 @@ class JobLifecycleTest {
         dave.create(java.util.Map.of("prompt", "one too many", "originalImage",
                         dev.lacquer.api.support.TestPhotos.pngDataUrl(), "imageCount", left + 1))
                 .then().statusCode(402).contentType("application/problem+json")
-                .body("status", equalTo(402)).body("title", equalTo("Insufficient credits"));
+                .body("status", equalTo(402)).body("title", equalTo("Insufficient credits"))
+                .body("needed", equalTo(left + 1)).body("available", equalTo(left));
         dave.request().get("/api/user/generation-jobs?size=100").then().body("total", equalTo(available / 4));
     }
 

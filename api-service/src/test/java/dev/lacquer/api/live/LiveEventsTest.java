@@ -87,6 +87,23 @@ class LiveEventsTest {
         assertEquals(401, none.statusCode());
     }
 
+    @Test
+    void aNewEventSourceResumesAfterTheLastEventIdItPassesAsAParameter() throws Exception {
+        // A browser reconnecting with a new ticket opens a new EventSource, which cannot send Last-Event-ID.
+        ApiClient user = ApiClient.newUser("resume");
+        UUID first = user.createJob("first", 1);
+        UUID second = user.createJob("second", 1);
+        String ticket = user.request().post("/api/user/stream-ticket").then().statusCode(200).extract().path("ticket");
+
+        HttpRequest resume = HttpRequest.newBuilder(URI.create(events + "?ticket=" + ticket + "&lastEventId=1")).GET().build();
+        try (Stream stream = new Stream(http, resume)) {
+            SseEvent next = stream.next();
+            assertEquals("2", next.id(), "the first event after the one passed");
+            assertTrue(next.data().contains(second.toString()), next.data());
+            assertTrue(!next.data().contains(first.toString()), "the event already received is not sent again");
+        }
+    }
+
     private Stream open(ApiClient user, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(events.toString()))
                 .header("Authorization", "Bearer " + AccessTokens.tokenFor(user.user())).GET();
