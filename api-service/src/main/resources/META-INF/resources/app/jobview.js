@@ -7,8 +7,13 @@ export function isActive(job) {
   return !!job && ACTIVE.has(job.status);
 }
 
-/** Merges a live change ({jobId, change, status, progress, thumbnails, error}) into a job view. */
+/**
+ * Merges a live change ({jobId, change, status, progress, thumbnails, error}) into a job view. A finished job
+ * stays finished: the stream replays older changes after a return, and only a requeue makes a job active again.
+ */
 export function applyChange(job, change) {
+  const finished = job && job.status && !ACTIVE.has(job.status);
+  if (finished && ACTIVE.has(change.status) && change.change !== 'requeued') return job;
   const next = { ...(job || { jobId: change.jobId }) };
   if (change.status) next.status = change.status;
   if (typeof change.progress === 'number') next.progress = change.progress;
