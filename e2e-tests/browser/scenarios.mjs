@@ -64,7 +64,7 @@ async function closeAndReturn({ browser, steps }) {
 
   await api.waitForStatus([job.jobId], 'completed');
 
-  const back = await App.open(context, steps);
+  const back = await App.open(context, steps, { recordTabStatuses: true });
   await back.testId('sign-in').waitFor();
   await back.shot('back-signed-out');
   await back.signIn(user);
@@ -73,6 +73,7 @@ async function closeAndReturn({ browser, steps }) {
   await expectCount(back.toasts('completed'), 1, { message: 'one completion toast' });
   await back.shot('return-toast');
   await back.expectTabCompleted(2);
+  await back.expectTabNeverShownActive();
   await back.openCollection(2);
   await back.shot('collection');
 
@@ -104,12 +105,14 @@ async function twoTabs({ browser, steps }) {
   const jobIds = jobs.map(job => job.jobId);
   await api.waitForStatus(jobIds, 'completed');
 
-  const back = await App.open(context, steps);
+  const back = await App.open(context, steps, { recordTabStatuses: true });
   await back.signIn(user);
   await back.expectToast('4 designs completed! 🎉', 4);
   await back.returnCheckDone();
   await expectCount(back.toasts('completed'), 1, { message: 'both jobs in one completion toast' });
   await back.shot('return-toast');
+  await back.expectTabCompleted(2);
+  await back.expectTabNeverShownActive();
   const tabs = back.testId('design-tab');
   await expectCount(tabs, 2, { message: 'both design tabs are back' });
   for (let i = 0; i < 2; i++) {

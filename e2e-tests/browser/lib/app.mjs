@@ -22,9 +22,13 @@ export class App {
     this.steps = steps;
   }
 
-  /** Opens the page in a new browser tab of this context (a return to the app). */
-  static async open(context, steps) {
+  /**
+   * Opens the page in a new browser tab of this context (a return to the app). With recordTabStatuses, every
+   * status text the active design tab shows is kept from the first moment of every page load on.
+   */
+  static async open(context, steps, { recordTabStatuses = false } = {}) {
     const page = await context.newPage();
+    if (recordTabStatuses) await page.addInitScript(TAB_STATUS_RECORDER);
     await page.goto(`${env.apiUrl}/`);
     return new App(page, steps);
   }
@@ -95,6 +99,16 @@ export class App {
 
   recordedTabStatuses() {
     return this.page.evaluate(() => window.lacquerTestTabStatuses);
+  }
+
+  /**
+   * On a return after the job finished, the tab shows it finished from the start: the live stream's replay of
+   * older changes (started, progress) must not send it back to "processing".
+   */
+  async expectTabNeverShownActive() {
+    const statuses = await this.recordedTabStatuses();
+    check(statuses.length > 0 && !statuses.some(status => ACTIVE.test(status)),
+      `the finished job's tab never shows it generating again (shown: ${statuses.join(' → ')})`);
   }
 
   async expectTabCompleted(designs) {
