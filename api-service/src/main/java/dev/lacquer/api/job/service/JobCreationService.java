@@ -20,9 +20,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Accepts a job: in one transaction under the user's credit lock the limits are checked, the
- * photo goes to the object store and the job row and its outbox row are written. Nothing is charged here; the job's
- * cost is reserved against the user's available credits until generation starts.
+ * Accepts a job in two short transactions with the photo upload between them, so no database connection or lock is
+ * held while the object store answers. Nothing is charged here; the job's cost is reserved against the user's
+ * available credits until generation starts.
  */
 @ApplicationScoped
 public class JobCreationService {
@@ -51,41 +51,39 @@ public class JobCreationService {
     }
 
     /**
-     * One transaction: count the attempt against the rate window, lock the user's credit account,
-     * refuse (429 rate, 402 credits, 429 active jobs) before anything is stored, store the photo,
-     * then write the job and its outbox row. A refusal commits the rate window's count, as a
-     * separate transaction did before; any other failure rolls everything back and removes the photo.
+     * 1. Count the attempt against the rate window and refuse (429 rate, 402 credits, 429 active jobs) before anything
+     * is stored; a refusal commits the count. 2. Store the photo, outside any transaction. 3. Under the user's credit
+     * lock check again (a parallel create may have reserved the credits meanwhile) and write the job and its outbox
+     * row; if that fails, the photo is removed.
      */
     public GenerationJob create(String userId, NewJob newJob) {
+        int cost = credits.costOf(newJob.imageCount());
+        QuarkusTransaction.requiringNew()
+                .exceptionHandler(e -> e instanceof ApiProblem ? TransactionExceptionResult.COMMIT
+                        : TransactionExceptionResult.ROLLBACK)
+                .run(() -> {
+                    rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
+                    checkLimits(userId, cost, credits.summary(userId));
+                });
         UUID jobId = UUID.randomUUID();
         String photoKey = ObjectKeys.original(userId, jobId);
-        boolean[] photoStored = {false};
+        store.put(photoKey, newJob.photo().bytes(), newJob.photo().contentType());
         try {
-            GenerationJob job = QuarkusTransaction.requiringNew()
-                    .exceptionHandler(e -> e instanceof ApiProblem && !photoStored[0] ? TransactionExceptionResult.COMMIT
-                            : TransactionExceptionResult.ROLLBACK)
-                    .call(() -> {
-                        int cost = checkLimits(userId, newJob);
-                        store.put(photoKey, newJob.photo().bytes(), newJob.photo().contentType());
-                        photoStored[0] = true;
-                        return insert(userId, jobId, cost, photoKey, newJob);
-                    });
+            GenerationJob job = QuarkusTransaction.requiringNew().call(() -> {
+                checkLimits(userId, cost, credits.lockForSpending(userId));
+                return insert(userId, jobId, cost, photoKey, newJob);
+            });
             metrics.counter("lacquer.jobs.created").increment();
             Log.infof("job %s: accepted for %d designs", jobId, newJob.imageCount());
             return job;
         } catch (RuntimeException e) {
-            if (photoStored[0]) {
-                store.deleteQuietly(photoKey);
-            }
+            store.deleteQuietly(photoKey);
             throw e;
         }
     }
 
-    /** The user's limits, checked under the account lock (held until the job row is written); answers the job's cost. */
-    private int checkLimits(String userId, NewJob newJob) {
-        rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
-        int cost = credits.costOf(newJob.imageCount());
-        CreditSummary credit = credits.lockForSpending(userId);
+    /** The user's credit and active-job limits for a job costing {@code cost}. */
+    private void checkLimits(String userId, int cost, CreditSummary credit) {
         if (credit.available() < cost) {
             throw ApiProblem.insufficientCredits(cost, credit.available());
         }
@@ -93,7 +91,6 @@ public class JobCreationService {
             throw ApiProblem.tooManyRequests("You have " + config.jobs().maxActivePerUser()
                     + " generations running; wait for one to finish.", ACTIVE_LIMIT_RETRY_AFTER_SECONDS);
         }
-        return cost;
     }
 
     private GenerationJob insert(String userId, UUID jobId, int cost, String photoKey, NewJob newJob) {
