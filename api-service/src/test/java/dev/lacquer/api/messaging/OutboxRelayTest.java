@@ -1,6 +1,7 @@
 package dev.lacquer.api.messaging;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +54,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(OutboxRelayTest.NoBackgroundPublishing.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboxRelayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -220,15 +225,18 @@ class OutboxRelayTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE) // the sweep may send other tests' stale requests again, which wakes the relay
     void theSweepPublishesWhatTheOutboxStillHolds() {
         GenerationEvent event = cancelOf(UUID.randomUUID(), 1);
         try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {
             long id = insert(event);
-            int published = given().header("Authorization", "Bearer " + config.sweep().cronSecret())
-                    .post("/api/process-generation-jobs").then().statusCode(200).extract().path("published");
-            assertTrue(published >= 1);
+            // Nothing wakes the relay for this row and its poll is off: the sweep sends it. (Rows the sweep itself
+            // writes, e.g. a request sent again, wake the relay, which may then take this row first; either way it
+            // is published once.)
+            given().header("Authorization", "Bearer " + config.sweep().cronSecret())
+                    .post("/api/process-generation-jobs").then().statusCode(200);
             assertEquals(1, awaitEvents(requests, Set.of(event.eventId()), 1).size());
-            assertTrue(!exists(id));
+            await().atMost(WAIT).until(() -> !exists(id));
         }
     }
 
