@@ -91,9 +91,9 @@ public interface LacquerConfig {
         int batchSize();
 
         /**
-         * How long a claimed row belongs to the relay that claimed it. A relay waits for the broker's acks at most
-         * half of this, so a row is never in flight at two replicas; a row whose relay died is sent again after it.
-         * Keep it well above the producer's {@code delivery.timeout.ms}.
+         * How long a claimed row belongs to the relay that claimed it; a row whose relay died is sent again after it.
+         * A relay waits for the broker's acks at most half of this. Keep it well above the producer's
+         * {@code delivery.timeout.ms}, so a row is in flight at one replica at a time unless Kafka is away longer.
          */
         @WithDefault("PT60S")
         Duration claimLease();

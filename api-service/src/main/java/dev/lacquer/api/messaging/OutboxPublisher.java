@@ -1,5 +1,6 @@
 package dev.lacquer.api.messaging;
 
+import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +12,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One relay pass, with no database transaction open while Kafka answers: claim a batch (short transaction), send
- * every record at once and wait for the acks together (at most half the lease, so no row is still in flight when
- * its claim runs out), then delete the acknowledged rows and release the refused ones (second short transaction).
+ * every record at once and wait for the acks together (at most half the lease), then delete the acknowledged rows and release the refused ones (second short transaction).
  * A crash between the send and the delete leaves the rows claimed: they are sent again after the lease, and the
- * consumers deduplicate on the event id.
+ * consumers deduplicate on the event id. Records still unanswered when the wait ends (the broker is away and the
+ * producer holds them) stay claimed and are deleted when the producer reports them acknowledged; one still held by
+ * the producer when its lease runs out (an outage longer than the lease) may be sent again by another relay.
  */
 public class OutboxPublisher {
 
@@ -42,6 +44,8 @@ public class OutboxPublisher {
         awaitAll(acks);
         List<OutboxRecord> published = new ArrayList<>(claimed.size());
         List<OutboxRecord> failed = new ArrayList<>();
+        List<OutboxRecord> unanswered = new ArrayList<>();
+        List<CompletableFuture<Void>> unansweredAcks = new ArrayList<>();
         String firstFailure = null;
         for (int i = 0; i < claimed.size(); i++) {
             CompletableFuture<Void> ack = acks.get(i);
@@ -54,16 +58,46 @@ public class OutboxPublisher {
                     }
                 }
                 case RUNNING -> {
-                    // Still unanswered: it may yet reach the broker, so it stays claimed until its lease runs out.
+                    // Still unanswered: it may yet reach the broker, so it stays claimed.
+                    unanswered.add(claimed.get(i));
+                    unansweredAcks.add(ack);
                 }
             }
         }
         claims.settle(published, failed);
-        int inDoubt = claimed.size() - published.size() - failed.size();
+        deleteWhenAcknowledgedLate(unanswered, unansweredAcks);
+        int inDoubt = unanswered.size();
         if (inDoubt > 0 && firstFailure == null) {
             firstFailure = "no acknowledgement within " + ackTimeout.toSeconds() + " s";
         }
         return new OutboxBatch(claimed.size(), published.size(), failed.size(), inDoubt, firstFailure);
+    }
+
+    /**
+     * Records the producer still holds (the broker was unreachable) are answered once it is back: those acknowledged
+     * then are deleted at once instead of being sent again after their lease; those refused wait for their lease.
+     */
+    private void deleteWhenAcknowledgedLate(List<OutboxRecord> unanswered, List<CompletableFuture<Void>> acks) {
+        if (unanswered.isEmpty()) {
+            return;
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            List<OutboxRecord> acknowledged = new ArrayList<>();
+            for (int i = 0; i < unanswered.size(); i++) {
+                if (acks.get(i).state() == Future.State.SUCCESS) {
+                    acknowledged.add(unanswered.get(i));
+                }
+            }
+            // Off the producer's thread: settling is a database transaction.
+            Thread.ofVirtual().name("outbox-late-acks").start(() -> {
+                try {
+                    claims.settle(acknowledged, List.of());
+                } catch (RuntimeException e) {
+                    Log.warnf("outbox relay: %d late acknowledgements not recorded, sent again after the lease: %s",
+                            acknowledged.size(), e.getMessage());
+                }
+            });
+        });
     }
 
     private CompletableFuture<Void> sendOne(OutboxRecord record) {
