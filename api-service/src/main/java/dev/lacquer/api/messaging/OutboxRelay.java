@@ -85,7 +85,8 @@ public class OutboxRelay {
                 brokerTrouble = !batch.allPublished();
             }
             if (!batch.allPublished()) {
-                Log.warnf("outbox relay: %d of %d records not acknowledged (%d refused and released, %d still unanswered): %s",
+                Log.warnf("outbox relay: %d of %d records not acknowledged (%d refused and released, %d still "
+                                + "unanswered): %s",
                         batch.claimed() - batch.published(), batch.claimed(), batch.failed(), batch.inDoubt(),
                         batch.firstFailure());
                 backlog.set(claims.count());
