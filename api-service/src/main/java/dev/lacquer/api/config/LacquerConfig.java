@@ -102,7 +102,20 @@ public interface LacquerConfig {
     }
 
     interface Outbox {
+        /** Rows the relay claims and sends at once. */
         @WithDefault("200")
         int batchSize();
+
+        /**
+         * How long a claimed row belongs to the relay that claimed it; a row whose relay died is sent again after it.
+         * A relay waits for the broker's acks at most half of this. Keep it well above the producer's
+         * {@code delivery.timeout.ms}, so a row is in flight at one replica at a time unless Kafka is away longer.
+         */
+        @WithDefault("PT60S")
+        Duration claimLease();
+
+        /** The relay's safety-net poll; it is woken after every commit that wrote a row anyway. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
     }
 }

@@ -13,6 +13,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -80,10 +81,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public RestResponse<Problem> unexpected(Throwable e, HttpServerRequest request) {
-        if (DatabaseOutage.isOutage(e)) {
-            Log.warnf("database unavailable on %s %s: %s", request.method(), request.path(), e.getMessage());
+        Optional<String> outage = DatabaseOutage.reason(e);
+        if (outage.isPresent()) {
+            Log.warnf("database unavailable on %s %s: %s (%s: %s)", request.method(), request.path(), outage.get(),
+                    e.getClass().getSimpleName(), e.getMessage());
             return builder(503, problem(503, "service-unavailable", "Service unavailable",
-                    "The service is briefly unavailable. Nothing was changed; please retry.", request))
+                    "The service is briefly unavailable; please retry.", request))
                     .type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_OUTAGE_SECONDS).build();
         }
         String errorId = UUID.randomUUID().toString();
