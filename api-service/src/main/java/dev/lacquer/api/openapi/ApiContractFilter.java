@@ -24,7 +24,7 @@ public class ApiContractFilter implements OASFilter {
             "404", "Not found, or not yours",
             "429", "Too many requests; retry after `Retry-After` seconds",
             "500", "Unexpected error; quote `errorId` to support",
-            "503", "A dependency is briefly unavailable; nothing was changed");
+            "503", "A dependency is briefly unavailable; retry after Retry-After seconds");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

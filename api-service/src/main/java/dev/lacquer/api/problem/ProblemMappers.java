@@ -10,6 +10,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -81,6 +82,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public RestResponse<Problem> unexpected(Throwable e, HttpServerRequest request) {
+        if (clientClosedConnection(e)) {
+            // Not our error: the client gave up (app closed, network lost) before it sent the whole request.
+            Log.debugf("client closed the connection during %s %s", request.method(), request.path());
+            return of(400, "request-incomplete", "Request incomplete",
+                    "The connection closed before the whole request arrived.", request);
+        }
         Optional<String> outage = DatabaseOutage.reason(e);
         if (outage.isPresent()) {
             Log.warnf("database unavailable on %s %s: %s (%s: %s)", request.method(), request.path(), outage.get(),
@@ -95,6 +102,15 @@ public class ProblemMappers {
                 "Something went wrong on our side. Quote error id " + errorId + " to support.", request.path(), null,
                 errorId);
         return builder(500, body).type(Problem.MEDIA_TYPE).build();
+    }
+
+    private static boolean clientClosedConnection(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RestResponse<Problem> of(int status, String slug, String title, String detail,
