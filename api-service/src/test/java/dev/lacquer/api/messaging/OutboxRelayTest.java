@@ -34,6 +34,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,7 +103,15 @@ class OutboxRelayTest {
                 return unreachable.send(record);
             };
             OutboxPublisher publisher = new OutboxPublisher(claims, paused, config.outbox().claimLease());
-            CompletableFuture<OutboxBatch> pass = CompletableFuture.supplyAsync(() -> publisher.publish(1));
+            CompletableFuture<OutboxBatch> pass = new CompletableFuture<>();
+            // A thread started here has the application's class loader (the common pool's would not see its beans).
+            Thread.ofVirtual().start(() -> {
+                try {
+                    pass.complete(publisher.publish(1));
+                } catch (RuntimeException e) {
+                    pass.completeExceptionally(e);
+                }
+            });
 
             assertTrue(sending.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the relay is sending");
             // While the relay waits on Kafka, the row is claimed, yet no transaction holds a lock on it.
@@ -193,10 +204,14 @@ class OutboxRelayTest {
             }
             OutboxPublisher one = new OutboxPublisher(claims, kafka, config.outbox().claimLease());
             OutboxPublisher two = new OutboxPublisher(claims, kafka, config.outbox().claimLease());
-            CompletableFuture<Integer> byOne = CompletableFuture.supplyAsync(() -> drain(one));
-            CompletableFuture<Integer> byTwo = CompletableFuture.supplyAsync(() -> drain(two));
-            int published = byOne.get(WAIT.toSeconds(), TimeUnit.SECONDS) + byTwo.get(WAIT.toSeconds(), TimeUnit.SECONDS)
-                    + relay.drain();
+            int published;
+            // Threads started here inherit the application's class loader (the common pool's would not see its beans).
+            try (ExecutorService relays = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<Integer> byOne = relays.submit(() -> drain(one));
+                Future<Integer> byTwo = relays.submit(() -> drain(two));
+                published = byOne.get(WAIT.toSeconds(), TimeUnit.SECONDS) + byTwo.get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                        + relay.drain();
+            }
             assertEquals(jobs * rowsPerJob, published);
 
             // One more than expected, so a duplicate would be seen.
