@@ -45,8 +45,13 @@ export class Auth {
   }
 
   async loadConfig() {
-    const response = await fetch('/api/client-config', { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw new SignInError('The sign-in settings could not be loaded.');
+    let response;
+    try {
+      response = await fetch('/api/client-config', { headers: { Accept: 'application/json' } });
+    } catch {
+      throw new SignInError('Network error: the server cannot be reached. Check your connection and reload.');
+    }
+    if (!response.ok) throw new SignInError('The sign-in settings could not be loaded. Please reload the page.');
     this.config = await response.json();
     return this.config;
   }
@@ -122,6 +127,10 @@ export class Auth {
       throw new SignInError('Sign-in could not be verified (it was started in another tab or is too old). Please sign in again.');
     }
     const discovery = await this.loadDiscovery();
+    // RFC 9207: an issuer that names itself in the answer must be ours (no mix-up with another issuer).
+    if (params.has('iss') && params.get('iss') !== discovery.issuer) {
+      throw new SignInError('Sign-in answered from an unexpected issuer. Please sign in again.');
+    }
     let response;
     try {
       response = await fetch(discovery.token_endpoint, {
