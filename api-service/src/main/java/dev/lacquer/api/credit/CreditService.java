@@ -43,12 +43,7 @@ public class CreditService {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public CreditSummary lockForSpending(String userId) {
-        ensureAccount(userId);
-        long balance = ((Number) em.createNativeQuery(
-                        "select balance from credit_accounts where user_id = ?1 for update")
-                .setParameter(1, userId).getSingleResult()).longValue();
-        long reserved = jobs.reservedCredits(userId);
-        return new CreditSummary(balance, reserved, balance - reserved);
+        return summaryOf(userId, " for update");
     }
 
     /** Locks the existing accounts of these users, in user id order (see JobEventService#applyAll). */
@@ -62,8 +57,13 @@ public class CreditService {
 
     @Transactional
     public CreditSummary summary(String userId) {
+        return summaryOf(userId, "");
+    }
+
+    private CreditSummary summaryOf(String userId, String lockClause) {
         ensureAccount(userId);
-        long balance = ((Number) em.createNativeQuery("select balance from credit_accounts where user_id = ?1")
+        long balance = ((Number) em.createNativeQuery("select balance from credit_accounts where user_id = ?1"
+                        + lockClause)
                 .setParameter(1, userId).getSingleResult()).longValue();
         long reserved = jobs.reservedCredits(userId);
         return new CreditSummary(balance, reserved, balance - reserved);

@@ -1,5 +1,6 @@
 package dev.lacquer.api.observability;
 
+import dev.lacquer.api.job.repository.JobStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -43,9 +44,8 @@ public class ActiveJobsGauge {
     @Transactional
     public void refresh() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                select status, count(*) from generation_jobs
-                 where status in ('pending', 'processing') group by status""").getResultList();
+        List<Object[]> rows = em.createNativeQuery("select status, count(*) from generation_jobs where status in "
+                + JobStatus.ACTIVE_SQL + " group by status").getResultList();
         long pendingNow = 0;
         long processingNow = 0;
         for (Object[] row : rows) {

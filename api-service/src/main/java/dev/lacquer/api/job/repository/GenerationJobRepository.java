@@ -27,10 +27,9 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return Optional.ofNullable(findById(jobId, LockModeType.PESSIMISTIC_WRITE));
     }
 
-    /** Statuses as literals (not bind parameters), so generic plans too use the partial index of active jobs. */
     public long activeCountOf(String userId) {
         return ((Number) getEntityManager().createNativeQuery("select count(*) from generation_jobs where user_id = ?1"
-                        + " and status in ('pending', 'processing')")
+                        + " and status in " + JobStatus.ACTIVE_SQL)
                 .setParameter(1, userId).getSingleResult()).longValue();
     }
 
@@ -43,10 +42,10 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return count("userId", userId);
     }
 
-    /** Credits held by the user's accepted jobs that have not been charged yet (statuses as literals, see above). */
+    /** Credits held by the user's accepted jobs that have not been charged yet. */
     public long reservedCredits(String userId) {
         return ((Number) getEntityManager().createNativeQuery("select coalesce(sum(cost), 0) from generation_jobs"
-                        + " where user_id = ?1 and status in ('pending', 'processing') and charged_at is null")
+                        + " where user_id = ?1 and status in " + JobStatus.ACTIVE_SQL + " and charged_at is null")
                 .setParameter(1, userId).getSingleResult()).longValue();
     }
 

@@ -45,8 +45,8 @@ public class JobReads {
             end as queue_position""";
 
     /** Active, or finished and not yet acknowledged: the predicate of the partial index generation_jobs_attention. */
-    private static final String NEEDS_ATTENTION = """
-            (j.status in ('pending', 'processing') or (j.status in ('completed', 'failed') and j.seen_at is null))""";
+    private static final String NEEDS_ATTENTION = "(j.status in " + JobStatus.ACTIVE_SQL
+            + " or (j.status in ('completed', 'failed') and j.seen_at is null))";
 
     private static final String OWNED = "select " + COLUMNS + ", " + QUEUE_POSITION
             + " from generation_jobs j where j.id = ? and j.user_id = ?";

@@ -7,6 +7,12 @@ import java.util.Locale;
 public enum JobStatus {
     PENDING, PROCESSING, COMPLETED, FAILED, CANCELED;
 
+    /**
+     * The active statuses as an SQL list of literals, for {@code status in ...}: literals, not bind parameters, so
+     * generic plans too can use the partial indexes on active jobs.
+     */
+    public static final String ACTIVE_SQL = "('pending', 'processing')";
+
     /** The lower-case form the clients read and the database stores. */
     @JsonValue
     public String wire() {
