@@ -1,0 +1,70 @@
+package dev.lacquer.api.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lacquer.api.job.mapping.JobView;
+import dev.lacquer.api.job.mapping.JobViews;
+import dev.lacquer.api.job.repository.GenerationJob;
+import dev.lacquer.api.job.repository.JobReads;
+import dev.lacquer.api.job.repository.JobStatus;
+import dev.lacquer.api.support.ApiClient;
+import dev.lacquer.model.DesignSettings;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read path clients poll ({@link JobReads}, plain SQL) maps {@code generation_jobs} columns by hand beside the
+ * JPA entity. A job whose every shown field holds a non-default value must look the same to a client through both:
+ * a column added to the entity and the view but forgotten in {@code JobReads} fails here.
+ */
+@QuarkusTest
+class JobReadsMappingTest {
+
+    @Inject
+    JobReads reads;
+
+    @Inject
+    JobViews views;
+
+    @Test
+    void everyFieldAClientSeesReadsTheSameThroughPlainSqlAsThroughTheEntity() {
+        DesignSettings settings = new DesignSettings("coffin", "long", "matte", List.of("#112233", "#445566"),
+                "french tips");
+        ApiClient dana = ApiClient.newUser("dana");
+        UUID jobId = dana.createJob("mapping guard", 2);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        QuarkusTransaction.requiringNew().run(() -> {
+            GenerationJob job = GenerationJob.findById(jobId);
+            job.status = JobStatus.FAILED;
+            job.startedAt = base.plusSeconds(1);
+            job.completedAt = base.plusSeconds(2);
+            job.progress = 50;
+            job.designSettings = settings;
+            job.resultImageKeys = List.of("results/" + jobId + "/0.png", "results/" + jobId + "/1.png");
+            job.thumbnailKeys = List.of("thumbnails/" + jobId + "/0.png", "thumbnails/" + jobId + "/1.png");
+            job.errorCode = "generation_failed";
+            job.errorMessage = "the model refused";
+            job.autoSaved = true;
+            job.seenAt = base.plusSeconds(3);
+            job.cancelRequestedAt = base.plusSeconds(4);
+            job.attempt = 3;
+            job.model = "gpt-image-1";
+        });
+
+        GenerationJob throughEntity = QuarkusTransaction.requiringNew().call(() -> GenerationJob.findById(jobId));
+        GenerationJob throughSql = reads.owned(jobId, dana.user()).orElseThrow().job();
+
+        JobView expected = views.of(throughEntity);
+        assertEquals(expected, views.of(throughSql));
+        assertEquals(new JobView(jobId, JobStatus.FAILED, expected.createdAt(), base.plusSeconds(1),
+                base.plusSeconds(2), 50, 2, "mapping guard", settings, expected.originalImage(),
+                expected.resultImages(), expected.thumbnails(), "generation_failed", "the model refused", true, true,
+                true, 3, "gpt-image-1", null, null), expected, "every field was set to a value that is not its default");
+    }
+}
