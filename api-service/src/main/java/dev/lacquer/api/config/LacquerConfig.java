@@ -21,6 +21,8 @@ public interface LacquerConfig {
 
     Web web();
 
+    QueueEstimate queueEstimate();
+
     interface Credits {
         /** Credits one generated design costs; a job costs imageCount × this. */
         @WithDefault("1")
@@ -99,6 +101,25 @@ public interface LacquerConfig {
         /** Scopes the browser asks for, space-separated. */
         @WithDefault("openid")
         String scopes();
+    }
+
+    /** How a pending job's estimated start is computed: queue position × the recent interval between starts. */
+    interface QueueEstimate {
+        /** How far back job starts (of every user) are counted to measure the start rate. */
+        @WithDefault("PT2M")
+        Duration window();
+
+        /** Fewer starts than this in the window (an idle system, no worker running) use the fallback instead. */
+        @WithDefault("3")
+        int minStarts();
+
+        /** What each queue position counts when the rate cannot be measured. */
+        @WithDefault("PT10S")
+        Duration fallbackPerPosition();
+
+        /** How long a replica reuses a measured rate: one indexed count per this, not one per request. */
+        @WithDefault("PT5S")
+        Duration refresh();
     }
 
     interface Outbox {

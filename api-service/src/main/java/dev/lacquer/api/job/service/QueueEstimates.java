@@ -1,5 +1,6 @@
 package dev.lacquer.api.job.service;
 
+import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.job.mapping.QueueSlot;
 import dev.lacquer.api.job.repository.JobReads;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,29 +12,27 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * When a pending job may start: its queue position divided by the rate at which jobs started recently (first
- * starts of every user's jobs in the last {@link #WINDOW}, from {@code generation_jobs.started_at}). With fewer than
- * {@link #MIN_STARTS} starts in the window (an idle system, or no worker running) each position counts
- * {@link #FALLBACK_PER_POSITION}. The rate is measured at most once per {@link #REFRESH} per replica, so the read
- * path pays one indexed count every few seconds, not one per request. An estimate, not a promise.
+ * starts of every user's jobs in the last {@code lacquer.queue-estimate.window}, from
+ * {@code generation_jobs.started_at}). With fewer than {@code min-starts} starts in the window (an idle system, or no
+ * worker running) each position counts {@code fallback-per-position}. The rate is measured at most once per
+ * {@code refresh} per replica, so the read path pays one indexed count every few seconds, not one per request. An
+ * estimate, not a promise.
  */
 @ApplicationScoped
 public class QueueEstimates {
-
-    static final Duration WINDOW = Duration.ofMinutes(2);
-    static final int MIN_STARTS = 3;
-    static final Duration FALLBACK_PER_POSITION = Duration.ofSeconds(10);
-    static final Duration REFRESH = Duration.ofSeconds(5);
 
     private record Rate(Duration perPosition, Instant measuredAt) {
     }
 
     private final JobReads reads;
+    private final LacquerConfig.QueueEstimate settings;
     private final Clock clock;
     private final AtomicReference<Rate> rate = new AtomicReference<>();
     private final AtomicBoolean measuring = new AtomicBoolean();
 
-    QueueEstimates(JobReads reads) {
+    QueueEstimates(JobReads reads, LacquerConfig config) {
         this.reads = reads;
+        this.settings = config.queueEstimate();
         this.clock = Clock.systemUTC();
     }
 
@@ -48,7 +47,7 @@ public class QueueEstimates {
 
     private Duration perPosition(Instant now) {
         Rate current = rate.get();
-        if (current != null && !current.measuredAt.plus(REFRESH).isBefore(now)) {
+        if (current != null && !current.measuredAt.plus(settings.refresh()).isBefore(now)) {
             return current.perPosition;
         }
         if (current == null) {
@@ -72,10 +71,10 @@ public class QueueEstimates {
     }
 
     private Duration measure(Instant now) {
-        long started = reads.startedSince(now.minus(WINDOW));
-        if (started < MIN_STARTS) {
-            return FALLBACK_PER_POSITION;
+        long started = reads.startedSince(now.minus(settings.window()));
+        if (started < settings.minStarts()) {
+            return settings.fallbackPerPosition();
         }
-        return WINDOW.dividedBy(started);
+        return settings.window().dividedBy(started);
     }
 }
