@@ -48,7 +48,7 @@ class SignedInPage {
     this.expiryTimer = setTimeout(() => this.sessionEnded(), Math.max(0, auth.remainingMs()));
   }
 
-  async start(options) {
+  async start({ design: options, imageLinksValidSeconds }) {
     this.tabs = new DesignTabs({
       api: this.api, store: this.store, options,
       onJobCreated: jobId => {
@@ -68,6 +68,7 @@ class SignedInPage {
     window.addEventListener('hashchange', () => this.route());
     this.route();
     this.loadCredits();
+    this.keepImageLinksFresh(imageLinksValidSeconds);
     // The return: each tab's job, then what finished while the page was closed; live updates after both, so the
     // monitor knows which jobs are running before their ends arrive.
     await this.tabs.loadJobs();
@@ -113,7 +114,18 @@ class SignedInPage {
     this.reloadVisibleList();
   }
 
+  /** Image URLs expire: a page left open fetches its visible list again before the links it shows do. */
+  keepImageLinksFresh(validSeconds) {
+    if (!validSeconds) return;
+    const everyMs = Math.max(30, validSeconds - 60) * 1000;
+    this.linkTimer = setInterval(() => { if (!document.hidden) this.reloadVisibleList(); }, everyMs);
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && Date.now() - this.listLoadedAt > everyMs) this.reloadVisibleList();
+    });
+  }
+
   reloadVisibleList() {
+    this.listLoadedAt = Date.now();
     if (this.view === 'collection') this.collection.load(0);
     if (this.view === 'jobs') this.jobList.load(0);
   }
@@ -132,6 +144,7 @@ class SignedInPage {
 
   sessionEnded() {
     clearTimeout(this.expiryTimer);
+    clearInterval(this.linkTimer);
     if (this.live) this.live.stop();
     if (!auth.token()) return;
     auth.signOut();
@@ -177,7 +190,7 @@ async function main() {
     showSignedOut();
     return;
   }
-  await new SignedInPage().start(config.design);
+  await new SignedInPage().start(config);
 }
 
 main();

@@ -44,6 +44,15 @@ public class ImageUrls {
         return cache.urlOf(key, this::presign);
     }
 
+    /**
+     * How long every URL handed out from now stays valid at least (half the presigned lifetime, see
+     * {@link PresignedUrlCache}); empty when URLs do not expire (public base URL). A client showing images for longer
+     * fetches them again.
+     */
+    public Optional<Duration> validAtLeast() {
+        return publicBaseUrl.isPresent() ? Optional.empty() : Optional.of(lifetime.dividedBy(2));
+    }
+
     public List<String> urlsOf(List<String> keys) {
         return keys == null ? List.of() : keys.stream().map(this::urlOf).toList();
     }

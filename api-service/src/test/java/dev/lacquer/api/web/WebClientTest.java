@@ -62,7 +62,9 @@ class WebClientTest {
                 .body("scopes", equalTo("openid"))
                 .body("design.shapes", hasItem("almond"))
                 .body("design.finishes", hasItem("chrome"))
-                .body("design.maxImageCount", equalTo(4));
+                .body("design.maxImageCount", equalTo(4))
+                // presigned for an hour (lacquer.storage.url-lifetime), reused for at most half of it
+                .body("imageLinksValidSeconds", equalTo(1800));
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/api/client-config'.get.security", equalTo(null));
     }
