@@ -55,9 +55,26 @@ public class ResultStore {
         this.callTimeout = c -> c.apiCallTimeout(timeout);
     }
 
-    /** The job's manifest, if its results are already stored. An unreadable manifest counts as none. */
+    /**
+     * The job's manifest, if its results are already stored. An unreadable manifest counts as none.
+     *
+     * <p>Asks with a HEAD first: nearly every job has no manifest yet, and a HEAD's 404 carries no error document
+     * for the store to write and the SDK to parse. Only a manifest that exists is read (a second call, on the
+     * rare redelivery of a finished job).
+     */
     public Optional<Manifest> findManifest(String userId, UUID jobId) throws InterruptedException {
         String key = ObjectKeys.manifest(userId, jobId);
+        boolean exists = run("storage.head", jobId, () -> {
+            try {
+                s3.headObject(r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
+                return true;
+            } catch (NoSuchKeyException e) {
+                return false;
+            }
+        });
+        if (!exists) {
+            return Optional.empty();
+        }
         Optional<byte[]> bytes = run("storage.get", jobId, () -> {
             try {
                 return Optional.of(s3.getObjectAsBytes(
