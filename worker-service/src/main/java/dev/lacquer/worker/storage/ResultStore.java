@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -78,7 +79,7 @@ public class ResultStore {
         Optional<byte[]> bytes = run("storage.get", jobId, () -> {
             try {
                 return Optional.of(s3.getObjectAsBytes(
-                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout)).asByteArray());
+                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout)).asByteArrayUnsafe());
             } catch (NoSuchKeyException e) {
                 return Optional.<byte[]>empty();
             }
@@ -109,10 +110,12 @@ public class ResultStore {
             try {
                 ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(
                         r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
-                if (response.asByteArray().length > maxPhotoBytes) {
+                // The buffer the SDK read into, not a copy of it: nothing else holds it.
+                byte[] photo = response.asByteArrayUnsafe();
+                if (photo.length > maxPhotoBytes) {
                     throw new MissingObjectException("the original photo is larger than " + maxPhotoBytes + " bytes");
                 }
-                return response.asByteArray();
+                return photo;
             } catch (NoSuchKeyException e) {
                 throw new MissingObjectException("the original photo " + key + " is not in the store");
             }
@@ -124,7 +127,7 @@ public class ResultStore {
         run("storage.put", jobId, () -> s3.putObject(
                 r -> r.bucket(bucket).key(key).contentType(PNG).cacheControl(cacheControl)
                         .overrideConfiguration(callTimeout),
-                RequestBody.fromBytes(png)));
+                unsafeBody(png, PNG)));
     }
 
     /** Writes the manifest: call it after every image is stored. */
@@ -139,7 +142,16 @@ public class ResultStore {
         run("storage.put", manifest.jobId(), () -> s3.putObject(
                 r -> r.bucket(bucket).key(key).contentType(JSON).cacheControl("private, no-cache")
                         .overrideConfiguration(callTimeout),
-                RequestBody.fromBytes(body)));
+                unsafeBody(body, JSON)));
+    }
+
+    /**
+     * A request body over the caller's array without copying it ({@code RequestBody.fromBytes} copies): the arrays
+     * given here are never changed after they are made. Each (re)try reads it from the start.
+     */
+    private static RequestBody unsafeBody(byte[] bytes, String contentType) {
+        return RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length,
+                contentType);
     }
 
     /** For the readiness check: throws when the bucket cannot be reached within a few seconds. */
