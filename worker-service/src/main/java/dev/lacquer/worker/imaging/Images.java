@@ -147,6 +147,20 @@ public final class Images {
         return out.toByteArray();
     }
 
+    /**
+     * A PNG thumbnail of PNG bytes, at most {@code maxSide} pixels on its longer side. An opaque PNG already that
+     * small is its own thumbnail: the same bytes, so nothing is decoded or encoded again (the pixels would come out
+     * the same). Anything else is decoded, scaled, flattened onto white and encoded.
+     *
+     * @throws UnreadableImageException when the bytes are not a picture
+     */
+    public static byte[] pngThumbnail(byte[] png, int maxSide) {
+        boolean fitsAsItIs = PngHeader.of(png)
+                .filter(header -> header.opaque() && header.width() <= maxSide && header.height() <= maxSide)
+                .isPresent();
+        return fitsAsItIs ? png : thumbnail(read(png), maxSide).bytes();
+    }
+
     /** A PNG thumbnail of a picture, at most {@code maxSide} pixels on its longer side. */
     public static EncodedImage thumbnail(BufferedImage image, int maxSide) {
         BufferedImage small = fit(image, maxSide);

@@ -168,7 +168,7 @@ class JobProcessor {
 
     private static byte[] thumbnail(GeneratedImage image) {
         try {
-            return Images.thumbnail(Images.read(image.png()), THUMBNAIL_SIZE).bytes();
+            return Images.pngThumbnail(image.png(), THUMBNAIL_SIZE);
         } catch (UnreadableImageException e) {
             throw new IllegalStateException("the generator returned an image that is not a PNG");
         }

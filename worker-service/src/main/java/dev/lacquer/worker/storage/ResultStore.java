@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -55,13 +56,30 @@ public class ResultStore {
         this.callTimeout = c -> c.apiCallTimeout(timeout);
     }
 
-    /** The job's manifest, if its results are already stored. An unreadable manifest counts as none. */
+    /**
+     * The job's manifest, if its results are already stored. An unreadable manifest counts as none.
+     *
+     * <p>Asks with a HEAD first: nearly every job has no manifest yet, and a HEAD's 404 carries no error document
+     * for the store to write and the SDK to parse. Only a manifest that exists is read (a second call, on the
+     * rare redelivery of a finished job).
+     */
     public Optional<Manifest> findManifest(String userId, UUID jobId) throws InterruptedException {
         String key = ObjectKeys.manifest(userId, jobId);
+        boolean exists = run("storage.head", jobId, () -> {
+            try {
+                s3.headObject(r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
+                return true;
+            } catch (NoSuchKeyException e) {
+                return false;
+            }
+        });
+        if (!exists) {
+            return Optional.empty();
+        }
         Optional<byte[]> bytes = run("storage.get", jobId, () -> {
             try {
                 return Optional.of(s3.getObjectAsBytes(
-                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout)).asByteArray());
+                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout)).asByteArrayUnsafe());
             } catch (NoSuchKeyException e) {
                 return Optional.<byte[]>empty();
             }
@@ -92,10 +110,12 @@ public class ResultStore {
             try {
                 ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(
                         r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
-                if (response.asByteArray().length > maxPhotoBytes) {
+                // The buffer the SDK read into, not a copy of it: nothing else holds it.
+                byte[] photo = response.asByteArrayUnsafe();
+                if (photo.length > maxPhotoBytes) {
                     throw new MissingObjectException("the original photo is larger than " + maxPhotoBytes + " bytes");
                 }
-                return response.asByteArray();
+                return photo;
             } catch (NoSuchKeyException e) {
                 throw new MissingObjectException("the original photo " + key + " is not in the store");
             }
@@ -107,7 +127,7 @@ public class ResultStore {
         run("storage.put", jobId, () -> s3.putObject(
                 r -> r.bucket(bucket).key(key).contentType(PNG).cacheControl(cacheControl)
                         .overrideConfiguration(callTimeout),
-                RequestBody.fromBytes(png)));
+                unsafeBody(png, PNG)));
     }
 
     /** Writes the manifest: call it after every image is stored. */
@@ -122,7 +142,16 @@ public class ResultStore {
         run("storage.put", manifest.jobId(), () -> s3.putObject(
                 r -> r.bucket(bucket).key(key).contentType(JSON).cacheControl("private, no-cache")
                         .overrideConfiguration(callTimeout),
-                RequestBody.fromBytes(body)));
+                unsafeBody(body, JSON)));
+    }
+
+    /**
+     * A request body over the caller's array without copying it ({@code RequestBody.fromBytes} copies): the arrays
+     * given here are never changed after they are made. Each (re)try reads it from the start.
+     */
+    private static RequestBody unsafeBody(byte[] bytes, String contentType) {
+        return RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length,
+                contentType);
     }
 
     /** For the readiness check: throws when the bucket cannot be reached within a few seconds. */
