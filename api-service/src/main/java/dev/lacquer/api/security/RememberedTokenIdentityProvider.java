@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Answers a bearer token this replica verified before from {@link VerifiedTokens}; for any other token it answers
  * nothing, and Quarkus asks the next provider, OIDC's, which verifies it ({@link RememberVerifiedTokens} then keeps
- * the result). Asked first (priority above OIDC's 0). The identity handed out is a copy bound to the current request.
+ * the result). Asked first (priority above OIDC's). The identity handed out is a copy bound to the current request.
  */
 @ApplicationScoped
 public class RememberedTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -29,9 +29,10 @@ public class RememberedTokenIdentityProvider implements IdentityProvider<TokenAu
         return TokenAuthenticationRequest.class;
     }
 
+    /** Above OIDC's provider, which has the interface's default (1001): providers are asked highest first. */
     @Override
     public int priority() {
-        return 100;
+        return 2000;
     }
 
     @Override
