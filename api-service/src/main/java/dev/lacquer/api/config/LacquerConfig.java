@@ -23,6 +23,8 @@ public interface LacquerConfig {
 
     QueueEstimate queueEstimate();
 
+    Auth auth();
+
     interface Credits {
         /** Credits one generated design costs; a job costs imageCount × this. */
         @WithDefault("1")
@@ -138,5 +140,22 @@ public interface LacquerConfig {
         /** The relay's safety-net poll; it is woken after every commit that wrote a row anyway. */
         @WithDefault("PT1S")
         Duration pollInterval();
+    }
+
+    interface Auth {
+        /**
+         * Verified bearer tokens each replica keeps, with their identity (a few KB each): an app polls with the same
+         * token until it expires, so this is the number of users polling one replica at once. 0 verifies every
+         * request.
+         */
+        @WithDefault("2000")
+        int verifiedTokens();
+
+        /**
+         * How long a verified token is used without verifying it again (never past its {@code exp}): the longest a
+         * signing key withdrawn from the issuer's key set is still honoured by a replica.
+         */
+        @WithDefault("PT1M")
+        Duration verifiedTokenMaxAge();
     }
 }
