@@ -6,12 +6,13 @@
 # For each module: starts target/quarkus-app/quarkus-run.jar once with its jvm.options and
 # -XX:AOTCacheOutput, against the servers named in the environment (load infra.env first), waits until
 # /q/health/ready answers 200, stops it (SIGTERM), and the JVM writes target/quarkus-app/app.aot on exit.
-# Every launch (./lacquer up, benchmark/run.sh, the e2e tests, Dockerfile.jvm) then runs
+# Every local launch (./lacquer up, benchmark/run.sh, the e2e tests) then runs
 # `java @jvm.options -XX:AOTCache=app.aot -jar quarkus-run.jar` from target/quarkus-app when the file is there.
+# The container images do not carry a cache (see Dockerfile.jvm).
 #
-# A cache is kept while it is newer than every file of the packaged app and was made by this JVM build
-# (app.aot.jvm); otherwise it is made again. Training takes one start plus the cache assembly (about 15 s
-# a service on 2 cores). It never fails the caller: without a JDK 25, or when training does not succeed, it
+# A cache is kept while it is newer than every file of the packaged app and jvm.options and was made by this
+# JVM build (app.aot.jvm); otherwise it is made again. Training takes one start plus the cache assembly (api-service 140 s,
+# worker-service 64 s on 2 cores with a load average of ~20; much less on a quiet machine). It never fails the caller: without a JDK 25, or when training does not succeed, it
 # says so, leaves no app.aot, and the services start as before (a missing or stale cache is only a warning).
 set -uo pipefail
 
@@ -32,17 +33,18 @@ free_port() {
   done
 }
 
-# Is app.aot there, made by this JVM build, and newer than every file of the packaged app?
-cache_current() { # app_dir
-  local app=$1
+# Is app.aot there, made by this JVM build, and newer than every file of the packaged app and the JVM options?
+cache_current() { # module app_dir
+  local app=$2
   [[ -s $app/app.aot && -f $app/app.aot.jvm && $(cat "$app/app.aot.jvm") == "$(java_version)" ]] || return 1
+  [[ ! $ROOT/$1/jvm.options -nt $app/app.aot ]] || return 1
   [[ -z $(find "$app" -type f ! -name 'app.aot*' -newer "$app/app.aot" -print -quit) ]]
 }
 
 train() { # module
   local module=$1 app=$ROOT/$1/target/quarkus-app port pid deadline log
   [[ -f $app/quarkus-run.jar ]] || { say "$module: $app/quarkus-run.jar is missing (package it first); no cache"; return; }
-  if cache_current "$app"; then say "$module: app.aot is current"; return; fi
+  if cache_current "$module" "$app"; then say "$module: app.aot is current"; return; fi
   rm -f "$app/app.aot" "$app/app.aot.jvm" "$app/app.aot.training"
   port=$(free_port)
   log=$ROOT/$module/target/aot-training.log
