@@ -101,6 +101,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 say "starting the benchmark's stack in $STACK_DIR (port offset $OFFSET, PostgreSQL with fsync on)"
 bash "$ROOT/local-stack/stack.sh" start
+# The services' JDK AOT caches, trained against this stack when the build changed (as ./lacquer up does).
+(set -a && . "$STACK_DIR/infra.env" && set +a && bash "$ROOT/local-stack/aot-train.sh" api-service worker-service)
 
 "$JAVA" -Xmx1g -Djava.awt.headless=true -cp "benchmark/target/classes:benchmark/target/lib/*" \
   dev.lacquer.benchmark.Main --repo "$ROOT" --stack-dir "$STACK_DIR" --offset "$OFFSET" \

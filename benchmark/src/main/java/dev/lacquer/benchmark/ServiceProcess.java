@@ -33,17 +33,23 @@ public final class ServiceProcess {
     }
 
     /**
-     * Launches the service with its module's JVM options ({@code <module>/jvm.options}, the argument file every
-     * deployment uses) when it has them; its output is appended to {@code log}.
+     * Launches the service as every deployment does: from its quarkus-app directory, with its module's JVM options
+     * ({@code <module>/jvm.options}) when it has them and its JDK AOT cache ({@code app.aot}, made by
+     * local-stack/aot-train.sh) when there is one; its output is appended to {@code log}.
      */
     public static ServiceProcess launch(String name, Path java, Path jar, int port, Map<String, String> env, Path log)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(java.toString()));
-        Path options = jar.toAbsolutePath().getParent().getParent().getParent().resolve("jvm.options");
+        Path appDir = jar.toAbsolutePath().getParent();
+        Path options = appDir.getParent().getParent().resolve("jvm.options");
         if (Files.isRegularFile(options)) {
             command.add("@" + options);
         }
-        command.addAll(List.of("-jar", jar.toString()));
+        if (Files.isRegularFile(appDir.resolve("app.aot"))) {
+            command.add("-XX:AOTCache=app.aot");
+        }
+        // Relative to the app directory, as in the training run: the cache records the class path as launched.
+        command.addAll(List.of("-jar", jar.getFileName().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(jar.getParent().toFile())
                 .redirectErrorStream(true)

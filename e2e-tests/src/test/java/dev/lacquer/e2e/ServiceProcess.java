@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,15 +52,16 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private ServiceProcess startOnce() {
-        Path jar = ROOT.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify)");
+        Path appDir = ROOT.resolve(name).resolve("target/quarkus-app");
+        if (!Files.isRegularFile(appDir.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(appDir + "/quarkus-run.jar is missing: package the services first (./mvnw verify)");
         }
         Path logs = ROOT.resolve("e2e-tests/target/e2e-logs");
         try {
             Files.createDirectories(logs);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+            AotCache.ensureTrained(ROOT, name);
+            ProcessBuilder builder = new ProcessBuilder(launchCommand(appDir))
+                    .directory(appDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
             builder.environment().put("PORT", Integer.toString(port));
@@ -74,6 +77,21 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * As every deployment launches the service: its module's jvm.options and, when there is one, its JDK AOT cache,
+     * with the jar named relative to the app directory as in the cache's training run.
+     */
+    private List<String> launchCommand(Path appDir) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("@" + ROOT.resolve(name).resolve("jvm.options"));
+        if (Files.isRegularFile(appDir.resolve("app.aot"))) {
+            command.add("-XX:AOTCache=app.aot");
+        }
+        command.addAll(List.of("-jar", "quarkus-run.jar"));
+        return command;
     }
 
     public String url() {
