@@ -18,30 +18,59 @@ public class LookRepository implements PanacheRepositoryBase<Look, UUID> {
      * makes a second insert a no-op.
      */
     public List<UUID> saveLooksOf(GenerationJob job) {
-        Instant now = Instant.now();
-        for (int i = 0; i < job.resultImageKeys.size(); i++) {
-            String thumbnail = job.thumbnailKeys != null && i < job.thumbnailKeys.size() ? job.thumbnailKeys.get(i) : null;
-            getEntityManager().createNativeQuery("""
-                    insert into looks (id, user_id, job_id, image_index, image_key, thumbnail_key, prompt,
-                                       design_settings, original_image_key, model, prompt_template_version, created_at)
-                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, cast(?8 as jsonb), ?9, ?10, ?11, ?12)
-                    on conflict (job_id, image_index) do nothing""")
-                    .setParameter(1, UUID.randomUUID())
-                    .setParameter(2, job.userId)
-                    .setParameter(3, job.id)
-                    .setParameter(4, i)
-                    .setParameter(5, job.resultImageKeys.get(i))
-                    .setParameter(6, thumbnail)
-                    .setParameter(7, job.prompt)
-                    .setParameter(8, DesignSettingsJson.write(job.designSettings))
-                    .setParameter(9, job.originalImageKey)
-                    .setParameter(10, job.model)
-                    .setParameter(11, job.promptTemplateVersion)
-                    .setParameter(12, now)
-                    .executeUpdate();
-        }
+        insertLooksOf(job);
         return ofJob(job.id).stream().map(look -> look.id).toList();
     }
+
+    /** {@link #saveLooksOf} without reading the ids back: one statement for all the job's images. */
+    public void insertLooksOf(GenerationJob job) {
+        int images = job.resultImageKeys.size();
+        if (images == 0) {
+            return;
+        }
+        Instant now = Instant.now();
+        String settings = DesignSettingsJson.write(job.designSettings);
+        var insert = getEntityManager().createNativeQuery(insertSql(images));
+        int p = 1;
+        for (int i = 0; i < images; i++) {
+            String thumbnail = job.thumbnailKeys != null && i < job.thumbnailKeys.size() ? job.thumbnailKeys.get(i) : null;
+            insert.setParameter(p++, UUID.randomUUID())
+                    .setParameter(p++, job.userId)
+                    .setParameter(p++, job.id)
+                    .setParameter(p++, i)
+                    .setParameter(p++, job.resultImageKeys.get(i))
+                    .setParameter(p++, thumbnail)
+                    .setParameter(p++, job.prompt)
+                    .setParameter(p++, settings)
+                    .setParameter(p++, job.originalImageKey)
+                    .setParameter(p++, job.model)
+                    .setParameter(p++, job.promptTemplateVersion)
+                    .setParameter(p++, now);
+        }
+        insert.executeUpdate();
+    }
+
+    /** The insert of {@code images} looks, one values row each (the statement text is cached per count). */
+    private static String insertSql(int images) {
+        return INSERT_SQL.computeIfAbsent(images, count -> {
+            StringBuilder sql = new StringBuilder("""
+                    insert into looks (id, user_id, job_id, image_index, image_key, thumbnail_key, prompt,
+                                       design_settings, original_image_key, model, prompt_template_version, created_at)
+                    values\s""");
+            for (int i = 0; i < count; i++) {
+                int p = i * COLUMNS;
+                sql.append(i == 0 ? "" : ", ").append("(?").append(p + 1);
+                for (int c = 2; c <= COLUMNS; c++) {
+                    sql.append(c == 8 ? ", cast(?" + (p + c) + " as jsonb)" : ", ?" + (p + c));
+                }
+                sql.append(')');
+            }
+            return sql.append(" on conflict (job_id, image_index) do nothing").toString();
+        });
+    }
+
+    private static final int COLUMNS = 12;
+    private static final java.util.Map<Integer, String> INSERT_SQL = new java.util.concurrent.ConcurrentHashMap<>();
 
     public List<Look> ofJob(UUID jobId) {
         return list("jobId", Sort.by("imageIndex"), jobId);
