@@ -10,13 +10,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * Plain JDBC statements for the hot paths, without Hibernate's query machinery (no persistence context to flush, no
  * query plan to interpret). Inside a transaction the pool hands out the transaction's own connection, the one
  * Hibernate uses too, so these statements see and hold the same rows and locks as the entity work around them;
- * outside one, each call runs on its own auto-committed connection. Parameters are bound by position ({@code ?}).
+ * outside one, each call runs on its own auto-committed connection. Parameters are bound by position ({@code ?});
+ * an array of UUIDs, Longs or Strings is bound as an SQL array (for {@code = any(?)}).
  */
 @ApplicationScoped
 public class Sql {
@@ -30,7 +32,7 @@ public class Sql {
     /** Runs an INSERT, UPDATE or DELETE and answers the number of rows it changed. */
     public int update(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, parameters);
+            bind(c, s, parameters);
             return s.executeUpdate();
         } catch (SQLException e) {
             throw new SqlFailure(sql, e);
@@ -40,7 +42,7 @@ public class Sql {
     /** The rows of a query (or of a statement with RETURNING), each read by {@code row}. */
     public <T> List<T> query(String sql, RowReader<T> row, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, parameters);
+            bind(c, s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
@@ -62,11 +64,14 @@ public class Sql {
         return values.get(0);
     }
 
-    private static void bind(PreparedStatement s, Object[] parameters) throws SQLException {
+    private static void bind(Connection c, PreparedStatement s, Object[] parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             Object value = parameters[i];
             switch (value) {
                 case null -> s.setNull(i + 1, Types.NULL);
+                case UUID[] ids -> s.setArray(i + 1, c.createArrayOf("uuid", ids));
+                case Long[] numbers -> s.setArray(i + 1, c.createArrayOf("int8", numbers));
+                case String[] texts -> s.setArray(i + 1, c.createArrayOf("varchar", texts));
                 case Instant instant -> s.setObject(i + 1, instant.atOffset(ZoneOffset.UTC));
                 case String text -> s.setString(i + 1, text);
                 default -> s.setObject(i + 1, value);
