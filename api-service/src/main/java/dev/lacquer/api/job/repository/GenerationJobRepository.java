@@ -38,6 +38,18 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return Optional.ofNullable(findById(jobId, LockModeType.PESSIMISTIC_WRITE));
     }
 
+    /** Writes a new job's row in plain SQL; the job stays a detached object (nothing to flush later). */
+    public void insertNew(GenerationJob job) {
+        sql.update("""
+                        insert into generation_jobs (id, user_id, status, prompt, design_settings, image_count, cost,
+                                                     original_image_key, original_content_type, progress, attempt,
+                                                     auto_saved, created_at, updated_at)
+                        values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                job.id, job.userId, job.status.wire(), job.prompt, JobColumnsJson.write(job.designSettings),
+                job.imageCount, job.cost, job.originalImageKey, job.originalContentType, job.progress, job.attempt,
+                job.autoSaved, job.createdAt, job.updatedAt);
+    }
+
     public long activeCountOf(String userId) {
         return sql.queryLong("select count(*) from generation_jobs where user_id = ? and status in "
                 + JobStatus.ACTIVE_SQL, userId);

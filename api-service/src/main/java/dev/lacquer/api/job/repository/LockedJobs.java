@@ -51,9 +51,6 @@ public class LockedJobs {
     private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
     };
 
-    /** Writes the JSON columns as Hibernate's own format mapper does for the entity (nulls included). */
-    private static final ObjectMapper COLUMN_JSON = new ObjectMapper();
-
     private final DataSource dataSource;
     private final ObjectMapper json;
 
@@ -101,12 +98,12 @@ public class LockedJobs {
                     states++;
                 } else {
                     int next = bindState(results, job);
-                    results.setString(next++, write(job.resultImageKeys));
-                    results.setString(next++, write(job.thumbnailKeys));
+                    results.setString(next++, JobColumnsJson.write(job.resultImageKeys));
+                    results.setString(next++, JobColumnsJson.write(job.thumbnailKeys));
                     results.setString(next++, job.model);
                     results.setString(next++, job.promptTemplateVersion);
                     results.setString(next++, job.providerRequestId);
-                    results.setString(next++, write(job.usage));
+                    results.setString(next++, JobColumnsJson.write(job.usage));
                     results.setObject(next, job.id);
                     results.addBatch();
                     withResults++;
@@ -242,14 +239,4 @@ public class LockedJobs {
         }
     }
 
-    private static String write(Object value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return COLUMN_JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
