@@ -1,5 +1,6 @@
 package dev.lacquer.api.look;
 
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.api.job.repository.GenerationJob;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
@@ -11,6 +12,12 @@ import java.util.UUID;
 
 @ApplicationScoped
 public class LookRepository implements PanacheRepositoryBase<Look, UUID> {
+
+    private final Sql sql;
+
+    LookRepository(Sql sql) {
+        this.sql = sql;
+    }
 
     /**
      * Makes sure the job has one look per result image and returns their ids in image order.
@@ -30,24 +37,24 @@ public class LookRepository implements PanacheRepositoryBase<Look, UUID> {
         }
         Instant now = Instant.now();
         String settings = DesignSettingsJson.write(job.designSettings);
-        var insert = getEntityManager().createNativeQuery(insertSql(images));
-        int p = 1;
+        Object[] parameters = new Object[images * COLUMNS];
+        int p = 0;
         for (int i = 0; i < images; i++) {
             String thumbnail = job.thumbnailKeys != null && i < job.thumbnailKeys.size() ? job.thumbnailKeys.get(i) : null;
-            insert.setParameter(p++, UUID.randomUUID())
-                    .setParameter(p++, job.userId)
-                    .setParameter(p++, job.id)
-                    .setParameter(p++, i)
-                    .setParameter(p++, job.resultImageKeys.get(i))
-                    .setParameter(p++, thumbnail)
-                    .setParameter(p++, job.prompt)
-                    .setParameter(p++, settings)
-                    .setParameter(p++, job.originalImageKey)
-                    .setParameter(p++, job.model)
-                    .setParameter(p++, job.promptTemplateVersion)
-                    .setParameter(p++, now);
+            parameters[p++] = UUID.randomUUID();
+            parameters[p++] = job.userId;
+            parameters[p++] = job.id;
+            parameters[p++] = i;
+            parameters[p++] = job.resultImageKeys.get(i);
+            parameters[p++] = thumbnail;
+            parameters[p++] = job.prompt;
+            parameters[p++] = settings;
+            parameters[p++] = job.originalImageKey;
+            parameters[p++] = job.model;
+            parameters[p++] = job.promptTemplateVersion;
+            parameters[p++] = now;
         }
-        insert.executeUpdate();
+        sql.update(insertSql(images), parameters);
     }
 
     /** The insert of {@code images} looks, one values row each (the statement text is cached per count). */
@@ -58,10 +65,9 @@ public class LookRepository implements PanacheRepositoryBase<Look, UUID> {
                                        design_settings, original_image_key, model, prompt_template_version, created_at)
                     values\s""");
             for (int i = 0; i < count; i++) {
-                int p = i * COLUMNS;
-                sql.append(i == 0 ? "" : ", ").append("(?").append(p + 1);
-                for (int c = 2; c <= COLUMNS; c++) {
-                    sql.append(c == 8 ? ", cast(?" + (p + c) + " as jsonb)" : ", ?" + (p + c));
+                sql.append(i == 0 ? "" : ", ").append('(');
+                for (int c = 1; c <= COLUMNS; c++) {
+                    sql.append(c == 1 ? "" : ", ").append(c == DESIGN_SETTINGS_COLUMN ? "cast(? as jsonb)" : "?");
                 }
                 sql.append(')');
             }
@@ -70,6 +76,7 @@ public class LookRepository implements PanacheRepositoryBase<Look, UUID> {
     }
 
     private static final int COLUMNS = 12;
+    private static final int DESIGN_SETTINGS_COLUMN = 8;
     private static final java.util.Map<Integer, String> INSERT_SQL = new java.util.concurrent.ConcurrentHashMap<>();
 
     public List<Look> ofJob(UUID jobId) {

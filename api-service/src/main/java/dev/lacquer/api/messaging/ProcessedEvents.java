@@ -1,5 +1,6 @@
 package dev.lacquer.api.messaging;
 
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.model.event.GenerationEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -33,10 +34,12 @@ public class ProcessedEvents {
 
     private final EntityManager em;
     private final DataSource dataSource;
+    private final Sql sql;
 
-    ProcessedEvents(EntityManager em, DataSource dataSource) {
+    ProcessedEvents(EntityManager em, DataSource dataSource, Sql sql) {
         this.em = em;
         this.dataSource = dataSource;
+        this.sql = sql;
     }
 
     /**
@@ -88,13 +91,9 @@ public class ProcessedEvents {
     /** True the first time an event id is seen; false for every duplicate. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstSighting(GenerationEvent event) {
-        return em.createNativeQuery("""
+        return sql.update("""
                         insert into processed_events (event_id, job_id, event_type, processed_at)
-                        values (?1, ?2, ?3, ?4) on conflict (event_id) do nothing""")
-                .setParameter(1, event.eventId())
-                .setParameter(2, event.jobId())
-                .setParameter(3, event.type())
-                .setParameter(4, Instant.now())
-                .executeUpdate() == 1;
+                        values (?, ?, ?, ?) on conflict (event_id) do nothing""",
+                event.eventId(), event.jobId(), event.type(), Instant.now()) == 1;
     }
 }
