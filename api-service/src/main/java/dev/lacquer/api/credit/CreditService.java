@@ -1,12 +1,12 @@
 package dev.lacquer.api.credit;
 
 import dev.lacquer.api.config.LacquerConfig;
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 
@@ -19,13 +19,13 @@ import java.time.Instant;
 @ApplicationScoped
 public class CreditService {
 
-    private final EntityManager em;
+    private final Sql sql;
     private final GenerationJobRepository jobs;
     private final LacquerConfig config;
     private final MeterRegistry metrics;
 
-    CreditService(EntityManager em, GenerationJobRepository jobs, LacquerConfig config, MeterRegistry metrics) {
-        this.em = em;
+    CreditService(Sql sql, GenerationJobRepository jobs, LacquerConfig config, MeterRegistry metrics) {
+        this.sql = sql;
         this.jobs = jobs;
         this.config = config;
         this.metrics = metrics;
@@ -50,8 +50,8 @@ public class CreditService {
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockAccounts(java.util.Collection<String> userIds) {
         if (!userIds.isEmpty()) {
-            em.createNativeQuery("select user_id from credit_accounts where user_id in (?1) order by user_id for update")
-                    .setParameter(1, userIds).getResultList();
+            sql.query("select user_id from credit_accounts where user_id = any(?) order by user_id for update",
+                    rs -> rs.getString(1), (Object) userIds.toArray(String[]::new));
         }
     }
 
@@ -62,9 +62,7 @@ public class CreditService {
 
     private CreditSummary summaryOf(String userId, String lockClause) {
         ensureAccount(userId);
-        long balance = ((Number) em.createNativeQuery("select balance from credit_accounts where user_id = ?1"
-                        + lockClause)
-                .setParameter(1, userId).getSingleResult()).longValue();
+        long balance = sql.queryLong("select balance from credit_accounts where user_id = ?" + lockClause, userId);
         long reserved = jobs.reservedCredits(userId);
         return new CreditSummary(balance, reserved, balance - reserved);
     }
@@ -72,12 +70,11 @@ public class CreditService {
     /** Charges the job's cost once; later calls for the same job change nothing. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean charge(GenerationJob job) {
-        int inserted = em.createNativeQuery("""
+        int inserted = sql.update("""
                         insert into credit_ledger (user_id, job_id, kind, amount, note, created_at)
-                        select ?1, ?2, 'charge', ?3, 'generation started', ?4 where ?3 > 0
-                        on conflict (job_id, kind) where kind in ('charge', 'refund') do nothing""")
-                .setParameter(1, job.userId).setParameter(2, job.id).setParameter(3, job.cost)
-                .setParameter(4, Instant.now()).executeUpdate();
+                        select ?, ?, 'charge', ?, 'generation started', ? where ? > 0
+                        on conflict (job_id, kind) where kind in ('charge', 'refund') do nothing""",
+                job.userId, job.id, job.cost, Instant.now(), job.cost);
         if (job.chargedAt == null) {
             job.chargedAt = Instant.now();
         }
@@ -93,13 +90,12 @@ public class CreditService {
     /** Refunds a charged job once; a job that was never charged, or already refunded, changes nothing. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean refund(GenerationJob job, String reason) {
-        int inserted = em.createNativeQuery("""
+        int inserted = sql.update("""
                         insert into credit_ledger (user_id, job_id, kind, amount, note, created_at)
-                        select user_id, job_id, 'refund', amount, ?2, ?3 from credit_ledger
-                         where job_id = ?1 and kind = 'charge'
-                        on conflict (job_id, kind) where kind in ('charge', 'refund') do nothing""")
-                .setParameter(1, job.id).setParameter(2, truncate(reason)).setParameter(3, Instant.now())
-                .executeUpdate();
+                        select user_id, job_id, 'refund', amount, ?, ? from credit_ledger
+                         where job_id = ? and kind = 'charge'
+                        on conflict (job_id, kind) where kind in ('charge', 'refund') do nothing""",
+                truncate(reason), Instant.now(), job.id);
         if (inserted == 0) {
             return false;
         }
@@ -119,10 +115,9 @@ public class CreditService {
 
     private void ensureAccount(String userId) {
         Instant now = Instant.now();
-        int created = em.createNativeQuery("""
-                        insert into credit_accounts (user_id, balance, created_at, updated_at) values (?1, 0, ?2, ?2)
-                        on conflict (user_id) do nothing""")
-                .setParameter(1, userId).setParameter(2, now).executeUpdate();
+        int created = sql.update("""
+                        insert into credit_accounts (user_id, balance, created_at, updated_at) values (?, 0, ?, ?)
+                        on conflict (user_id) do nothing""", userId, now, now);
         int grant = config.credits().startingGrant();
         if (created == 1 && grant > 0) {
             insertGrant(userId, grant, "starting grant");
@@ -131,16 +126,14 @@ public class CreditService {
     }
 
     private void insertGrant(String userId, int amount, String note) {
-        em.createNativeQuery("""
+        sql.update("""
                         insert into credit_ledger (user_id, kind, amount, note, created_at)
-                        values (?1, 'grant', ?2, ?3, ?4)""")
-                .setParameter(1, userId).setParameter(2, amount).setParameter(3, truncate(note))
-                .setParameter(4, Instant.now()).executeUpdate();
+                        values (?, 'grant', ?, ?, ?)""", userId, amount, truncate(note), Instant.now());
     }
 
     private void moveBalance(String userId, long delta) {
-        em.createNativeQuery("update credit_accounts set balance = balance + ?2, updated_at = ?3 where user_id = ?1")
-                .setParameter(1, userId).setParameter(2, delta).setParameter(3, Instant.now()).executeUpdate();
+        sql.update("update credit_accounts set balance = balance + ?, updated_at = ? where user_id = ?",
+                delta, Instant.now(), userId);
     }
 
     private static String truncate(String note) {

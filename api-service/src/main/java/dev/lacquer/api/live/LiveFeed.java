@@ -1,5 +1,6 @@
 package dev.lacquer.api.live;
 
+import dev.lacquer.api.db.Sql;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,12 +30,14 @@ public class LiveFeed {
     }
 
     private final EntityManager em;
+    private final Sql sql;
     private final Map<String, Set<Consumer<Row>>> subscribers = new ConcurrentHashMap<>();
     private volatile boolean running;
     private String watermark;
 
-    LiveFeed(EntityManager em) {
+    LiveFeed(EntityManager em, Sql sql) {
         this.em = em;
+        this.sql = sql;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -78,21 +81,24 @@ public class LiveFeed {
         }
     }
 
+    /**
+     * Two auto-committed statements, no transaction around them: the second runs on a later snapshot than the first,
+     * so every transaction below the first one's xmin has finished by the time it reads (as when both ran in one
+     * read-committed transaction).
+     */
     private void poll() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            String xmin = (String) em.createNativeQuery("select cast(pg_snapshot_xmin(pg_current_snapshot()) as text)")
-                    .getSingleResult();
-            if (watermark != null && !subscribers.isEmpty()) {
-                List<Row> rows = rows(em.createNativeQuery("""
-                                select user_id, user_seq, change, payload from job_changes
-                                 where tx >= cast(?1 as xid8) and tx < cast(?2 as xid8) and user_id = any(?3)
-                                 order by user_id, user_seq""")
-                        .setParameter(1, watermark).setParameter(2, xmin)
-                        .setParameter(3, subscribers.keySet().toArray(String[]::new)).getResultList());
-                rows.forEach(this::dispatch);
-            }
-            watermark = xmin;
-        });
+        String xmin = sql.query("select cast(pg_snapshot_xmin(pg_current_snapshot()) as text)", rs -> rs.getString(1))
+                .get(0);
+        if (watermark != null && !subscribers.isEmpty()) {
+            List<Row> rows = sql.query("""
+                            select user_id, user_seq, change, payload from job_changes
+                             where tx >= cast(? as xid8) and tx < cast(? as xid8) and user_id = any(?)
+                             order by user_id, user_seq""",
+                    rs -> new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)),
+                    watermark, xmin, subscribers.keySet().toArray(String[]::new));
+            rows.forEach(this::dispatch);
+        }
+        watermark = xmin;
     }
 
     private void dispatch(Row row) {

@@ -1,17 +1,16 @@
 package dev.lacquer.api.messaging;
 
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.api.observability.TraceContexts;
 import dev.lacquer.model.Topics;
 import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Writes requests for the worker into the outbox table, inside the caller's business
@@ -21,29 +20,24 @@ import java.util.Objects;
 @ApplicationScoped
 public class Outbox {
 
-    private final EntityManager em;
+    private final Sql sql;
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
 
-    Outbox(EntityManager em, TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
-        this.em = em;
+    Outbox(Sql sql, TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
+        this.sql = sql;
         this.transactions = transactions;
         this.relay = relay;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueueRequest(GenerationEvent event) {
-        em.createNativeQuery("""
+        String traceParent = TraceContexts.currentTraceparent();
+        sql.update("""
                         insert into outbox (event_id, topic, message_key, event_type, payload, created_at, trace_parent)
-                        values (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''))""")
-                .setParameter(1, event.eventId())
-                .setParameter(2, Topics.REQUESTS)
-                .setParameter(3, event.jobId().toString())
-                .setParameter(4, event.type())
-                .setParameter(5, EventCodec.encode(event))
-                .setParameter(6, Instant.now())
-                .setParameter(7, Objects.requireNonNullElse(TraceContexts.currentTraceparent(), ""))
-                .executeUpdate();
+                        values (?, ?, ?, ?, ?, ?, ?)""",
+                event.eventId(), Topics.REQUESTS, event.jobId().toString(), event.type(), EventCodec.encode(event),
+                Instant.now(), traceParent == null || traceParent.isEmpty() ? null : traceParent);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {

@@ -1,9 +1,11 @@
 package dev.lacquer.api.messaging;
 
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.api.config.LacquerConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -22,24 +24,23 @@ public class OutboxClaims {
 
     private static final int TRANSACTION_TIMEOUT_SECONDS = 10;
 
-    private final EntityManager em;
+    private final Sql sql;
     private final LacquerConfig config;
 
-    OutboxClaims(EntityManager em, LacquerConfig config) {
-        this.em = em;
+    OutboxClaims(Sql sql, LacquerConfig config) {
+        this.sql = sql;
         this.config = config;
     }
 
     /** Claims up to {@code limit} rows for {@code lease}, oldest first. */
     public List<OutboxRecord> claim(int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().timeout(TRANSACTION_TIMEOUT_SECONDS).call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("""
+            List<OutboxRecord> rows = sql.query("""
                             with candidates as materialized (
                                 select id, message_key from outbox
                                  where claimed_until is null or claimed_until <= now()
                                  order by id
-                                 limit ?1
+                                 limit ?
                                    for update skip locked
                             ), in_job_order as (
                                 select c.id from candidates c
@@ -47,15 +48,12 @@ public class OutboxClaims {
                                                     where earlier.message_key = c.message_key and earlier.id < c.id
                                                       and earlier.id not in (select id from candidates))
                             )
-                            update outbox o set claimed_until = now() + make_interval(secs => ?2)
+                            update outbox o set claimed_until = now() + make_interval(secs => ?)
                               from in_job_order
                              where o.id = in_job_order.id
-                            returning o.id, o.event_id, o.topic, o.message_key, o.event_type, o.payload, o.trace_parent""")
-                    .setParameter(1, limit)
-                    .setParameter(2, lease.toMillis() / 1000.0)
-                    .getResultList();
-            return rows.stream().map(OutboxClaims::toRecord).sorted(Comparator.comparingLong(OutboxRecord::id))
-                    .toList();
+                            returning o.id, o.event_id, o.topic, o.message_key, o.event_type, o.payload, o.trace_parent""",
+                    OutboxClaims::toRecord, limit, lease.toMillis() / 1000.0);
+            return rows.stream().sorted(Comparator.comparingLong(OutboxRecord::id)).toList();
         });
     }
 
@@ -69,23 +67,19 @@ public class OutboxClaims {
         }
         QuarkusTransaction.requiringNew().timeout(TRANSACTION_TIMEOUT_SECONDS).run(() -> {
             if (!published.isEmpty()) {
-                em.createNativeQuery("delete from outbox where id = any(?1)")
-                        .setParameter(1, ids(published)).executeUpdate();
+                sql.update("delete from outbox where id = any(?)", (Object) ids(published));
                 UUID[] requested = published.stream().map(OutboxRecord::requestedJob).filter(Objects::nonNull)
                         .toArray(UUID[]::new);
                 if (requested.length > 0) {
                     // A published request must be started within the pick-up timeout, or the sweep sends it again.
-                    em.createNativeQuery("""
-                                    update generation_jobs set lease_expires_at = ?2
-                                     where id = any(?1) and status = 'pending'""")
-                            .setParameter(1, requested)
-                            .setParameter(2, Instant.now().plus(config.jobs().pickupTimeout()))
-                            .executeUpdate();
+                    sql.update("""
+                                    update generation_jobs set lease_expires_at = ?
+                                     where id = any(?) and status = 'pending'""",
+                            Instant.now().plus(config.jobs().pickupTimeout()), requested);
                 }
             }
             if (!failed.isEmpty()) {
-                em.createNativeQuery("update outbox set claimed_until = null where id = any(?1)")
-                        .setParameter(1, ids(failed)).executeUpdate();
+                sql.update("update outbox set claimed_until = null where id = any(?)", (Object) ids(failed));
             }
         });
     }
@@ -93,15 +87,15 @@ public class OutboxClaims {
     /** Rows still in the outbox, claimed or not. */
     public long count() {
         return QuarkusTransaction.requiringNew().timeout(TRANSACTION_TIMEOUT_SECONDS).call(() ->
-                ((Number) em.createNativeQuery("select count(*) from outbox").getSingleResult()).longValue());
+                sql.queryLong("select count(*) from outbox"));
     }
 
     private static Long[] ids(List<OutboxRecord> records) {
         return records.stream().map(OutboxRecord::id).toArray(Long[]::new);
     }
 
-    private static OutboxRecord toRecord(Object[] row) {
-        return new OutboxRecord(((Number) row[0]).longValue(), UUID.fromString(row[1].toString()), (String) row[2], (String) row[3],
-                (String) row[4], (String) row[5], (String) row[6]);
+    private static OutboxRecord toRecord(ResultSet rs) throws SQLException {
+        return new OutboxRecord(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7));
     }
 }

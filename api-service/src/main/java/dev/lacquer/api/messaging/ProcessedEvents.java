@@ -1,10 +1,21 @@
 package dev.lacquer.api.messaging;
 
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.model.event.GenerationEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Insert-first duplicate detection: the event id is inserted before the event is applied, in
@@ -14,10 +25,21 @@ import java.time.Instant;
 @ApplicationScoped
 public class ProcessedEvents {
 
-    private final EntityManager em;
+    private static final String INSERT_ALL = """
+            insert into processed_events (event_id, job_id, event_type, processed_at)
+            select e.event_id, e.job_id, e.event_type, ?
+              from unnest(?::uuid[], ?::uuid[], ?::varchar[]) as e(event_id, job_id, event_type)
+            on conflict (event_id) do nothing
+            returning event_id""";
 
-    ProcessedEvents(EntityManager em) {
+    private final EntityManager em;
+    private final DataSource dataSource;
+    private final Sql sql;
+
+    ProcessedEvents(EntityManager em, DataSource dataSource, Sql sql) {
         this.em = em;
+        this.dataSource = dataSource;
+        this.sql = sql;
     }
 
     /**
@@ -30,16 +52,48 @@ public class ProcessedEvents {
                 .setParameter(1, Instant.now().minus(age)).executeUpdate();
     }
 
+    /**
+     * The ids of the events seen here for the first time, in one statement. An id listed twice is inserted once:
+     * the caller applies the first of them, as if each had been tried in turn with {@link #firstSighting}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<UUID> firstSightings(List<GenerationEvent> events) {
+        if (events.size() == 1) {
+            GenerationEvent only = events.get(0);
+            return firstSighting(only) ? Set.of(only.eventId()) : Set.of();
+        }
+        UUID[] eventIds = new UUID[events.size()];
+        UUID[] jobIds = new UUID[events.size()];
+        String[] types = new String[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            eventIds[i] = events.get(i).eventId();
+            jobIds[i] = events.get(i).jobId();
+            types[i] = events.get(i).type();
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT_ALL)) {
+            s.setTimestamp(1, now);
+            s.setArray(2, c.createArrayOf("uuid", eventIds));
+            s.setArray(3, c.createArrayOf("uuid", jobIds));
+            s.setArray(4, c.createArrayOf("varchar", types));
+            Set<UUID> inserted = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return inserted;
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording processed events failed", e);
+        }
+    }
+
     /** True the first time an event id is seen; false for every duplicate. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstSighting(GenerationEvent event) {
-        return em.createNativeQuery("""
+        return sql.update("""
                         insert into processed_events (event_id, job_id, event_type, processed_at)
-                        values (?1, ?2, ?3, ?4) on conflict (event_id) do nothing""")
-                .setParameter(1, event.eventId())
-                .setParameter(2, event.jobId())
-                .setParameter(3, event.type())
-                .setParameter(4, Instant.now())
-                .executeUpdate() == 1;
+                        values (?, ?, ?, ?) on conflict (event_id) do nothing""",
+                event.eventId(), event.jobId(), event.type(), Instant.now()) == 1;
     }
 }

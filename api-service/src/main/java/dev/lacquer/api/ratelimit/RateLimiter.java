@@ -1,5 +1,6 @@
 package dev.lacquer.api.ratelimit;
 
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.api.problem.ApiProblem;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +19,11 @@ import java.time.temporal.ChronoUnit;
 public class RateLimiter {
 
     private final EntityManager em;
+    private final Sql sql;
 
-    RateLimiter(EntityManager em) {
+    RateLimiter(EntityManager em, Sql sql) {
         this.em = em;
+        this.sql = sql;
     }
 
     /**
@@ -32,12 +35,10 @@ public class RateLimiter {
     public void acquire(String userId, String action, int perMinute) {
         Instant now = Instant.now();
         Instant window = now.truncatedTo(ChronoUnit.MINUTES);
-        int hits = ((Number) em.createNativeQuery("""
-                        insert into rate_windows (user_id, action, window_start, hits) values (?1, ?2, ?3, 1)
+        long hits = sql.queryLong("""
+                        insert into rate_windows (user_id, action, window_start, hits) values (?, ?, ?, 1)
                         on conflict (user_id, action, window_start) do update set hits = rate_windows.hits + 1
-                        returning hits""")
-                .setParameter(1, userId).setParameter(2, action).setParameter(3, window)
-                .getSingleResult()).intValue();
+                        returning hits""", userId, action, window);
         if (hits > perMinute) {
             long retryAfter = Math.max(1, Duration.between(now, window.plus(Duration.ofMinutes(1))).toSeconds() + 1);
             throw ApiProblem.tooManyRequests("At most " + perMinute + " generations per minute; try again in "

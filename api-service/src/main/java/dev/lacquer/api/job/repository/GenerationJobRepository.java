@@ -1,5 +1,6 @@
 package dev.lacquer.api.job.repository;
 
+import dev.lacquer.api.db.Sql;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -12,6 +13,16 @@ import java.util.UUID;
 
 @ApplicationScoped
 public class GenerationJobRepository implements PanacheRepositoryBase<GenerationJob, UUID> {
+
+    /**
+     * The counting queries of the create path, in plain JDBC. They read generation_jobs without Hibernate's flush:
+     * callers run them before they create or change a job entity in the transaction.
+     */
+    private final Sql sql;
+
+    GenerationJobRepository(Sql sql) {
+        this.sql = sql;
+    }
 
     /** The job if it belongs to the user; another user's job is indistinguishable from a missing one. */
     public Optional<GenerationJob> findOwned(UUID jobId, String userId) {
@@ -27,10 +38,21 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
         return Optional.ofNullable(findById(jobId, LockModeType.PESSIMISTIC_WRITE));
     }
 
+    /** Writes a new job's row in plain SQL; the job stays a detached object (nothing to flush later). */
+    public void insertNew(GenerationJob job) {
+        sql.update("""
+                        insert into generation_jobs (id, user_id, status, prompt, design_settings, image_count, cost,
+                                                     original_image_key, original_content_type, progress, attempt,
+                                                     auto_saved, created_at, updated_at)
+                        values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                job.id, job.userId, job.status.wire(), job.prompt, JobColumnsJson.write(job.designSettings),
+                job.imageCount, job.cost, job.originalImageKey, job.originalContentType, job.progress, job.attempt,
+                job.autoSaved, job.createdAt, job.updatedAt);
+    }
+
     public long activeCountOf(String userId) {
-        return ((Number) getEntityManager().createNativeQuery("select count(*) from generation_jobs where user_id = ?1"
-                        + " and status in " + JobStatus.ACTIVE_SQL)
-                .setParameter(1, userId).getSingleResult()).longValue();
+        return sql.queryLong("select count(*) from generation_jobs where user_id = ? and status in "
+                + JobStatus.ACTIVE_SQL, userId);
     }
 
     public List<GenerationJob> historyOf(String userId, int page, int size) {
@@ -44,9 +66,8 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
 
     /** Credits held by the user's accepted jobs that have not been charged yet. */
     public long reservedCredits(String userId) {
-        return ((Number) getEntityManager().createNativeQuery("select coalesce(sum(cost), 0) from generation_jobs"
-                        + " where user_id = ?1 and status in " + JobStatus.ACTIVE_SQL + " and charged_at is null")
-                .setParameter(1, userId).getSingleResult()).longValue();
+        return sql.queryLong("select coalesce(sum(cost), 0) from generation_jobs where user_id = ? and status in "
+                + JobStatus.ACTIVE_SQL + " and charged_at is null", userId);
     }
 
     /** Processing jobs whose lease ran out, locked so only one sweeper handles each. */

@@ -108,7 +108,7 @@ public class JobCreationService {
         job.attempt = 1;
         job.createdAt = now;
         job.updatedAt = now;
-        jobs.persist(job);
+        jobs.insertNew(job);
         requests.request(job);
         changes.record(job, "created");
         return job;

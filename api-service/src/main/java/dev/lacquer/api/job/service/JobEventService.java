@@ -3,7 +3,7 @@ package dev.lacquer.api.job.service;
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.credit.CreditService;
 import dev.lacquer.api.job.repository.GenerationJob;
-import dev.lacquer.api.job.repository.GenerationJobRepository;
+import dev.lacquer.api.job.repository.LockedJobs;
 import dev.lacquer.api.job.repository.JobStatus;
 import dev.lacquer.api.live.JobChanges;
 import dev.lacquer.api.look.LookRepository;
@@ -21,13 +21,13 @@ import dev.lacquer.model.event.GenerationStarted;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.MDC;
 
@@ -39,7 +39,7 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class JobEventService {
 
-    private final GenerationJobRepository jobs;
+    private final LockedJobs lockedJobs;
     private final LookRepository looks;
     private final CreditService credits;
     private final ProcessedEvents processedEvents;
@@ -48,11 +48,12 @@ public class JobEventService {
     private final JobChanges changes;
     private final LacquerConfig config;
     private final MeterRegistry metrics;
+    private volatile Timer queueWait;
 
-    JobEventService(GenerationJobRepository jobs, LookRepository looks, CreditService credits,
+    JobEventService(LockedJobs lockedJobs, LookRepository looks, CreditService credits,
                     ProcessedEvents processedEvents, JobRequests requests, JobTransitions transitions,
                     JobChanges changes, LacquerConfig config, MeterRegistry metrics) {
-        this.jobs = jobs;
+        this.lockedJobs = lockedJobs;
         this.looks = looks;
         this.credits = credits;
         this.processedEvents = processedEvents;
@@ -66,7 +67,7 @@ public class JobEventService {
     /** Applies one event in its own transaction. */
     @Transactional
     public void apply(GenerationEvent event) {
-        applyInTransaction(event);
+        applyInOrder(List.of(event));
     }
 
     /**
@@ -76,15 +77,36 @@ public class JobEventService {
      */
     @Transactional
     public void applyAll(List<GenerationEvent> events) {
-        lockInOrder(events);
+        applyInOrder(events);
+    }
+
+    /**
+     * Locks what the events need (see {@link #lockInOrder}), records their ids (insert-first dedup, one statement),
+     * applies each first sighting to its job in memory, in order, and writes the jobs that changed back at the end.
+     * Everything an event writes besides its job (ledger, looks, live changes, outbox) is written as it is applied;
+     * none of it reads the job rows, so writing them last changes nothing those statements see.
+     */
+    private void applyInOrder(List<GenerationEvent> events) {
+        LockedJobs.Locked locked = lockInOrder(events);
+        Set<UUID> firstSightings = new HashSet<>(processedEvents.firstSightings(events));
         for (GenerationEvent event : events) {
-            MDC.put(JobIdLogContext.KEY, event.jobId().toString());
+            boolean single = events.size() == 1;
+            if (!single) {
+                MDC.put(JobIdLogContext.KEY, event.jobId().toString());
+            }
             try {
-                applyInTransaction(event);
+                if (firstSightings.remove(event.eventId())) {
+                    applyFirstSighting(locked.get(event.jobId()), event);
+                } else {
+                    Log.debugf("job %s: duplicate %s %s skipped", event.jobId(), event.type(), event.eventId());
+                }
             } finally {
-                MDC.remove(JobIdLogContext.KEY);
+                if (!single) {
+                    MDC.remove(JobIdLogContext.KEY);
+                }
             }
         }
+        lockedJobs.writeChanged(locked);
     }
 
     /**
@@ -92,20 +114,16 @@ public class JobEventService {
      * accounts and live sequences by user id. Single events, cancels and the sweep lock a job before its user's
      * rows, and creates the account before the sequence, so a batch holding many rows cannot deadlock with them.
      */
-    private void lockInOrder(List<GenerationEvent> events) {
+    private LockedJobs.Locked lockInOrder(List<GenerationEvent> events) {
         List<UUID> jobIds = events.stream().map(GenerationEvent::jobId).distinct().toList();
-        jobs.find("id in ?1", Sort.by("id"), jobIds).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        LockedJobs.Locked locked = lockedJobs.lock(jobIds);
         List<String> userIds = events.stream().map(GenerationEvent::userId).distinct().toList();
         credits.lockAccounts(userIds);
         changes.lockSequences(userIds);
+        return locked;
     }
 
-    private void applyInTransaction(GenerationEvent event) {
-        if (!processedEvents.firstSighting(event)) {
-            Log.debugf("job %s: duplicate %s %s skipped", event.jobId(), event.type(), event.eventId());
-            return;
-        }
-        GenerationJob job = jobs.findForUpdate(event.jobId()).orElse(null);
+    private void applyFirstSighting(GenerationJob job, GenerationEvent event) {
         if (job == null || !job.userId.equals(event.userId())) {
             Log.warnf("job %s: %s for an unknown job (or another owner) ignored", event.jobId(), event.type());
             return;
@@ -131,9 +149,7 @@ public class JobEventService {
                 job.updatedAt = now;
                 credits.charge(job);
                 changes.record(job, "started");
-                Timer.builder("lacquer.jobs.queue.wait").description("From job creation to generation start")
-                        .publishPercentileHistogram().register(metrics)
-                        .record(Duration.between(job.createdAt, now));
+                queueWait().record(Duration.between(job.createdAt, now));
                 Log.infof("job %s: started (attempt %d)", job.id, attempt);
             }
             case PROCESSING -> {
@@ -149,6 +165,17 @@ public class JobEventService {
             case CANCELED -> requests.requestCancel(job);
             case FAILED -> Log.debugf("job %s: late start of a failed job ignored", job.id);
         }
+    }
+
+    /** Registered on first use, as before; looked up once instead of on every start. */
+    private Timer queueWait() {
+        Timer timer = queueWait;
+        if (timer == null) {
+            timer = Timer.builder("lacquer.jobs.queue.wait").description("From job creation to generation start")
+                    .publishPercentileHistogram().register(metrics);
+            queueWait = timer;
+        }
+        return timer;
     }
 
     private void onProgress(GenerationJob job, GenerationProgress progress, Instant now) {
@@ -188,7 +215,7 @@ public class JobEventService {
         job.errorMessage = null;
         job.updatedAt = now;
         credits.charge(job);
-        looks.saveLooksOf(job);
+        looks.insertLooksOf(job);
         job.autoSaved = true;
         changes.record(job, "completed");
         metrics.counter("lacquer.jobs.completed").increment();
