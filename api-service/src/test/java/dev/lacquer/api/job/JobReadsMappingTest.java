@@ -25,9 +25,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The read path clients poll ({@link JobReads}, plain SQL) maps {@code generation_jobs} columns by hand beside the
- * JPA entity. A job whose every shown field holds a non-default value must look the same to a client through both:
- * a column added to the entity and the view but forgotten in {@code JobReads} fails here.
+ * The plain-SQL paths (the read path clients poll, {@link JobReads}, and the event consumer's locked jobs) map
+ * {@code generation_jobs} columns by hand ({@code JobRows}) beside the JPA entity. A job whose every shown field holds
+ * a non-default value must look the same to a client through both: a column added to the entity and the view but
+ * forgotten in {@code JobRows} fails here.
  */
 @QuarkusTest
 class JobReadsMappingTest {

@@ -45,7 +45,7 @@ public class GenerationJobRepository implements PanacheRepositoryBase<Generation
                                                      original_image_key, original_content_type, progress, attempt,
                                                      auto_saved, created_at, updated_at)
                         values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                job.id, job.userId, job.status.wire(), job.prompt, JobColumnsJson.write(job.designSettings),
+                job.id, job.userId, job.status.wire(), job.prompt, JobRows.json(job.designSettings),
                 job.imageCount, job.cost, job.originalImageKey, job.originalContentType, job.progress, job.attempt,
                 job.autoSaved, job.createdAt, job.updatedAt);
     }

@@ -1,9 +1,5 @@
 package dev.lacquer.api.job.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lacquer.model.DesignSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,11 +22,6 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class JobReads {
 
-    private static final String COLUMNS = """
-            j.id, j.status, j.created_at, j.started_at, j.completed_at, j.progress, j.image_count, j.prompt,
-            j.design_settings, j.original_image_key, j.result_image_keys, j.thumbnail_keys, j.error_code,
-            j.error_message, j.auto_saved, j.seen_at, j.cancel_requested_at, j.attempt, j.model""";
-
     /**
      * A pending job's place in the queue: 1 + the pending jobs of every user queued before it (queue order is
      * creation time, then id). Counted on the partial index {@code generation_jobs_queue}; the plain bound on
@@ -48,13 +39,13 @@ public class JobReads {
     private static final String NEEDS_ATTENTION = "(j.status in " + JobStatus.ACTIVE_SQL
             + " or (j.status in ('completed', 'failed') and j.seen_at is null))";
 
-    private static final String OWNED = "select " + COLUMNS + ", " + QUEUE_POSITION
+    private static final String OWNED = "select " + JobRows.COLUMNS + ", " + QUEUE_POSITION
             + " from generation_jobs j where j.id = ? and j.user_id = ?";
 
-    private static final String ATTENTION = "select " + COLUMNS + ", " + QUEUE_POSITION
+    private static final String ATTENTION = "select " + JobRows.COLUMNS + ", " + QUEUE_POSITION
             + " from generation_jobs j where j.user_id = ? and " + NEEDS_ATTENTION;
 
-    private static final String HISTORY_PAGE = "select " + COLUMNS
+    private static final String HISTORY_PAGE = "select " + JobRows.COLUMNS
             + ", (select count(*) from generation_jobs c where c.user_id = ?) as total"
             + " from generation_jobs j where j.user_id = ? order by j.created_at desc, j.id desc limit ? offset ?";
 
@@ -62,15 +53,10 @@ public class JobReads {
 
     private static final String STARTED_SINCE = "select count(*) from generation_jobs where started_at > ?";
 
-    private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
-    };
-
     private final DataSource dataSource;
-    private final ObjectMapper json;
 
-    JobReads(DataSource dataSource, ObjectMapper json) {
+    JobReads(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.json = json;
     }
 
     /** A job with its queue position (when pending), if it belongs to the user. */
@@ -99,7 +85,7 @@ public class JobReads {
             if (total.isEmpty()) {
                 total.add(new long[] {rs.getLong("total")});
             }
-            return job(rs);
+            return JobRows.read(rs);
         });
         long count = total.isEmpty() ? count(HISTORY_COUNT, s -> s.setString(1, userId)) : total.get(0)[0];
         return new HistoryPage(jobs, count);
@@ -119,58 +105,7 @@ public class JobReads {
     private QueuedJob queuedJob(ResultSet rs) throws SQLException {
         long position = rs.getLong("queue_position");
         Long queuePosition = rs.wasNull() ? null : position;
-        return new QueuedJob(job(rs), queuePosition);
-    }
-
-    private GenerationJob job(ResultSet rs) throws SQLException {
-        GenerationJob job = new GenerationJob();
-        job.id = rs.getObject("id", UUID.class);
-        job.status = JobStatus.valueOf(rs.getString("status").toUpperCase(java.util.Locale.ROOT));
-        job.createdAt = instant(rs, "created_at");
-        job.startedAt = instant(rs, "started_at");
-        job.completedAt = instant(rs, "completed_at");
-        job.progress = rs.getInt("progress");
-        job.imageCount = rs.getInt("image_count");
-        job.prompt = rs.getString("prompt");
-        job.designSettings = parse(rs.getString("design_settings"), DesignSettings.class);
-        job.originalImageKey = rs.getString("original_image_key");
-        job.resultImageKeys = parseKeys(rs.getString("result_image_keys"));
-        job.thumbnailKeys = parseKeys(rs.getString("thumbnail_keys"));
-        job.errorCode = rs.getString("error_code");
-        job.errorMessage = rs.getString("error_message");
-        job.autoSaved = rs.getBoolean("auto_saved");
-        job.seenAt = instant(rs, "seen_at");
-        job.cancelRequestedAt = instant(rs, "cancel_requested_at");
-        job.attempt = rs.getInt("attempt");
-        job.model = rs.getString("model");
-        return job;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
-        return value == null ? null : value.toInstant();
-    }
-
-    private <T> T parse(String value, Class<T> type) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in generation_jobs", e);
-        }
-    }
-
-    private List<String> parseKeys(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.readValue(value, KEYS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable image keys in generation_jobs", e);
-        }
+        return new QueuedJob(JobRows.read(rs), queuePosition);
     }
 
     private long count(String sql, Binder binder) {

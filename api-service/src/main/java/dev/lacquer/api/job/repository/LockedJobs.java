@@ -1,9 +1,5 @@
 package dev.lacquer.api.job.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lacquer.model.DesignSettings;
 import dev.lacquer.model.event.GenerationCompleted;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -11,13 +7,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -31,12 +25,8 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class LockedJobs {
 
-    private static final String LOCK = """
-            select id, user_id, status, prompt, design_settings, image_count, cost, original_image_key,
-                   original_content_type, result_image_keys, thumbnail_keys, model, prompt_template_version,
-                   provider_request_id, progress, attempt, error_code, error_message, auto_saved, seen_at, charged_at,
-                   cancel_requested_at, lease_expires_at, created_at, started_at, completed_at, updated_at
-              from generation_jobs where id = any(?) order by id for update""";
+    private static final String LOCK = "select " + JobRows.COLUMNS
+            + " from generation_jobs where id = any(?) order by id for update";
 
     private static final String STATE = """
             status = ?, progress = ?, attempt = ?, error_code = ?, error_message = ?, auto_saved = ?, charged_at = ?,
@@ -48,15 +38,10 @@ public class LockedJobs {
             , result_image_keys = cast(? as jsonb), thumbnail_keys = cast(? as jsonb), model = ?,
               prompt_template_version = ?, provider_request_id = ?, usage = cast(? as jsonb) where id = ?""";
 
-    private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
-    };
-
     private final DataSource dataSource;
-    private final ObjectMapper json;
 
-    LockedJobs(DataSource dataSource, ObjectMapper json) {
+    LockedJobs(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.json = json;
     }
 
     /** The existing jobs among these ids, locked for update in id order, by id. */
@@ -67,7 +52,7 @@ public class LockedJobs {
             s.setArray(1, c.createArrayOf("uuid", jobIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    GenerationJob job = job(rs);
+                    GenerationJob job = JobRows.read(rs);
                     rows.put(job.id, new Row(job, Snapshot.of(job)));
                 }
             }
@@ -98,12 +83,12 @@ public class LockedJobs {
                     states++;
                 } else {
                     int next = bindState(results, job);
-                    results.setString(next++, JobColumnsJson.write(job.resultImageKeys));
-                    results.setString(next++, JobColumnsJson.write(job.thumbnailKeys));
+                    results.setString(next++, JobRows.json(job.resultImageKeys));
+                    results.setString(next++, JobRows.json(job.thumbnailKeys));
                     results.setString(next++, job.model);
                     results.setString(next++, job.promptTemplateVersion);
                     results.setString(next++, job.providerRequestId);
-                    results.setString(next++, JobColumnsJson.write(job.usage));
+                    results.setString(next++, JobRows.json(job.usage));
                     results.setObject(next, job.id);
                     results.addBatch();
                     withResults++;
@@ -179,64 +164,4 @@ public class LockedJobs {
             s.setObject(index, value.atOffset(java.time.ZoneOffset.UTC));
         }
     }
-
-    private GenerationJob job(ResultSet rs) throws SQLException {
-        GenerationJob job = new GenerationJob();
-        job.id = rs.getObject("id", UUID.class);
-        job.userId = rs.getString("user_id");
-        job.status = JobStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT));
-        job.prompt = rs.getString("prompt");
-        job.designSettings = read(rs.getString("design_settings"), DesignSettings.class);
-        job.imageCount = rs.getInt("image_count");
-        job.cost = rs.getInt("cost");
-        job.originalImageKey = rs.getString("original_image_key");
-        job.originalContentType = rs.getString("original_content_type");
-        job.resultImageKeys = readKeys(rs.getString("result_image_keys"));
-        job.thumbnailKeys = readKeys(rs.getString("thumbnail_keys"));
-        job.model = rs.getString("model");
-        job.promptTemplateVersion = rs.getString("prompt_template_version");
-        job.providerRequestId = rs.getString("provider_request_id");
-        job.progress = rs.getInt("progress");
-        job.attempt = rs.getInt("attempt");
-        job.errorCode = rs.getString("error_code");
-        job.errorMessage = rs.getString("error_message");
-        job.autoSaved = rs.getBoolean("auto_saved");
-        job.seenAt = instant(rs, "seen_at");
-        job.chargedAt = instant(rs, "charged_at");
-        job.cancelRequestedAt = instant(rs, "cancel_requested_at");
-        job.leaseExpiresAt = instant(rs, "lease_expires_at");
-        job.createdAt = instant(rs, "created_at");
-        job.startedAt = instant(rs, "started_at");
-        job.completedAt = instant(rs, "completed_at");
-        job.updatedAt = instant(rs, "updated_at");
-        return job;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
-        return value == null ? null : value.toInstant();
-    }
-
-    private <T> T read(String value, Class<T> type) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in generation_jobs", e);
-        }
-    }
-
-    private List<String> readKeys(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.readValue(value, KEYS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable image keys in generation_jobs", e);
-        }
-    }
-
 }
