@@ -1,17 +1,14 @@
 package dev.lacquer.api.job.repository;
 
+import dev.lacquer.api.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The read path clients poll (job status, pending-generations, history), in plain SQL: one round trip per request,
@@ -53,47 +50,39 @@ public class JobReads {
 
     private static final String STARTED_SINCE = "select count(*) from generation_jobs where started_at > ?";
 
-    private final DataSource dataSource;
+    private final Sql sql;
 
-    JobReads(DataSource dataSource) {
-        this.dataSource = dataSource;
+    JobReads(Sql sql) {
+        this.sql = sql;
     }
 
     /** A job with its queue position (when pending), if it belongs to the user. */
     public Optional<QueuedJob> owned(UUID jobId, String userId) {
-        List<QueuedJob> found = query(OWNED, s -> {
-            s.setObject(1, jobId);
-            s.setString(2, userId);
-        }, this::queuedJob);
-        return found.stream().findFirst();
+        return sql.query(OWNED, JobReads::queuedJob, jobId, userId).stream().findFirst();
     }
 
     /** The user's pending and processing jobs and finished (completed or failed) jobs not acknowledged yet. */
     public List<QueuedJob> needingAttention(String userId) {
-        return query(ATTENTION, s -> s.setString(1, userId), this::queuedJob);
+        return sql.query(ATTENTION, JobReads::queuedJob, userId);
     }
 
     /** One page of the user's history, newest first, with the number of jobs in it. */
     public HistoryPage history(String userId, int page, int size) {
         List<long[]> total = new ArrayList<>(1);
-        List<GenerationJob> jobs = query(HISTORY_PAGE, s -> {
-            s.setString(1, userId); // the total, counted once (not correlated with each row)
-            s.setString(2, userId);
-            s.setInt(3, size);
-            s.setLong(4, (long) page * size);
-        }, rs -> {
+        // The first parameter is the total's: counted once, not correlated with each row.
+        List<GenerationJob> jobs = sql.query(HISTORY_PAGE, rs -> {
             if (total.isEmpty()) {
                 total.add(new long[] {rs.getLong("total")});
             }
             return JobRows.read(rs);
-        });
-        long count = total.isEmpty() ? count(HISTORY_COUNT, s -> s.setString(1, userId)) : total.get(0)[0];
+        }, userId, userId, size, (long) page * size);
+        long count = total.isEmpty() ? sql.queryLong(HISTORY_COUNT, userId) : total.get(0)[0];
         return new HistoryPage(jobs, count);
     }
 
     /** Jobs of every user that started after the instant (first starts: {@code started_at} is set once). */
     public long startedSince(Instant since) {
-        return count(STARTED_SINCE, s -> s.setTimestamp(1, Timestamp.from(since)));
+        return sql.queryLong(STARTED_SINCE, since);
     }
 
     public record QueuedJob(GenerationJob job, Long queuePosition) {
@@ -102,38 +91,9 @@ public class JobReads {
     public record HistoryPage(List<GenerationJob> jobs, long total) {
     }
 
-    private QueuedJob queuedJob(ResultSet rs) throws SQLException {
+    private static QueuedJob queuedJob(ResultSet rs) throws SQLException {
         long position = rs.getLong("queue_position");
         Long queuePosition = rs.wasNull() ? null : position;
         return new QueuedJob(JobRows.read(rs), queuePosition);
-    }
-
-    private long count(String sql, Binder binder) {
-        return query(sql, binder, rs -> rs.getLong(1)).get(0);
-    }
-
-    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            binder.bind(s);
-            try (ResultSet rs = s.executeQuery()) {
-                List<T> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading generation_jobs failed", e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
     }
 }

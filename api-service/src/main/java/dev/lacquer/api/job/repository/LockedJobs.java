@@ -1,11 +1,11 @@
 package dev.lacquer.api.job.repository;
 
 import dev.lacquer.model.event.GenerationCompleted;
+import dev.lacquer.api.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -39,25 +39,19 @@ public class LockedJobs {
               prompt_template_version = ?, provider_request_id = ?, usage = cast(? as jsonb) where id = ?""";
 
     private final DataSource dataSource;
+    private final Sql sql;
 
-    LockedJobs(DataSource dataSource) {
+    LockedJobs(DataSource dataSource, Sql sql) {
         this.dataSource = dataSource;
+        this.sql = sql;
     }
 
     /** The existing jobs among these ids, locked for update in id order, by id. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Locked lock(Collection<UUID> jobIds) {
         Map<UUID, Row> rows = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LOCK)) {
-            s.setArray(1, c.createArrayOf("uuid", jobIds.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    GenerationJob job = JobRows.read(rs);
-                    rows.put(job.id, new Row(job, Snapshot.of(job)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("locking generation_jobs failed", e);
+        for (GenerationJob job : sql.query(LOCK, JobRows::read, (Object) jobIds.toArray(UUID[]::new))) {
+            rows.put(job.id, new Row(job, Snapshot.of(job)));
         }
         return new Locked(rows);
     }
