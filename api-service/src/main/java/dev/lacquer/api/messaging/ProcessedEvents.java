@@ -5,17 +5,11 @@ import dev.lacquer.model.event.GenerationEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Insert-first duplicate detection: the event id is inserted before the event is applied, in
@@ -33,12 +27,10 @@ public class ProcessedEvents {
             returning event_id""";
 
     private final EntityManager em;
-    private final DataSource dataSource;
     private final Sql sql;
 
-    ProcessedEvents(EntityManager em, DataSource dataSource, Sql sql) {
+    ProcessedEvents(EntityManager em, Sql sql) {
         this.em = em;
-        this.dataSource = dataSource;
         this.sql = sql;
     }
 
@@ -54,14 +46,10 @@ public class ProcessedEvents {
 
     /**
      * The ids of the events seen here for the first time, in one statement. An id listed twice is inserted once:
-     * the caller applies the first of them, as if each had been tried in turn with {@link #firstSighting}.
+     * the caller applies the first of them, as if each had been tried in turn.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Set<UUID> firstSightings(List<GenerationEvent> events) {
-        if (events.size() == 1) {
-            GenerationEvent only = events.get(0);
-            return firstSighting(only) ? Set.of(only.eventId()) : Set.of();
-        }
         UUID[] eventIds = new UUID[events.size()];
         UUID[] jobIds = new UUID[events.size()];
         String[] types = new String[events.size()];
@@ -70,30 +58,7 @@ public class ProcessedEvents {
             jobIds[i] = events.get(i).jobId();
             types[i] = events.get(i).type();
         }
-        Timestamp now = Timestamp.from(Instant.now());
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT_ALL)) {
-            s.setTimestamp(1, now);
-            s.setArray(2, c.createArrayOf("uuid", eventIds));
-            s.setArray(3, c.createArrayOf("uuid", jobIds));
-            s.setArray(4, c.createArrayOf("varchar", types));
-            Set<UUID> inserted = new HashSet<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    inserted.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return inserted;
-        } catch (SQLException e) {
-            throw new IllegalStateException("recording processed events failed", e);
-        }
-    }
-
-    /** True the first time an event id is seen; false for every duplicate. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public boolean firstSighting(GenerationEvent event) {
-        return sql.update("""
-                        insert into processed_events (event_id, job_id, event_type, processed_at)
-                        values (?, ?, ?, ?) on conflict (event_id) do nothing""",
-                event.eventId(), event.jobId(), event.type(), Instant.now()) == 1;
+        return new HashSet<>(sql.query(INSERT_ALL, rs -> rs.getObject(1, UUID.class), Instant.now(), eventIds, jobIds,
+                types));
     }
 }
