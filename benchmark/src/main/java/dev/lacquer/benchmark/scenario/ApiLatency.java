@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Scenario 4, API latency and read capacity, with OIDC tokens, for a user with 10,000 finished jobs (and 20,000
  * looks) of history seeded straight into PostgreSQL (with their ledger charges, so the books still balance).
- * First create, job status and pending-generations at fixed rates at once; then pending-generations alone at
- * rising rates, to find the highest whose p99 stays under 25 ms.
+ * First create, job status and pending-generations at fixed rates at once; then pending-generations alone, warmed
+ * up at {@link #WARM_UP} rates (not counted), at rising rates, to find the highest whose p99 stays under 25 ms.
  */
 public final class ApiLatency implements Scenario {
 
@@ -42,6 +42,13 @@ public final class ApiLatency implements Scenario {
     static final double P99_TARGET_MS = 25;
     static final double CAPACITY_TARGET = 3000;
     static final int[] LADDER = {50, 100, 200, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000};
+    /**
+     * Rates the read path runs at before the ladder, not counted: capacity is a property of a warm replica (one that
+     * serves thousands of requests a second has long had its read path compiled and its heap grown), while a fresh
+     * one's first seconds at a high rate run interpreted code, the compiler threads and heap growth on the same two
+     * cores. Reported beside the capacity, so the cold replica's latency stays visible.
+     */
+    static final int[] WARM_UP = {500, 1000, 2000};
     static final int MAX_OUTSTANDING = 2000;
     static final String PENDING_PATH = "/api/user/pending-generations";
 
@@ -148,6 +155,16 @@ public final class ApiLatency implements Scenario {
         for (int rate : LADDER) {
             rates.add(rate);
         }
+        List<Map<String, Object>> warmUp = new ArrayList<>();
+        StringBuilder warmUpBrief = new StringBuilder();
+        for (int rate : WARM_UP) {
+            Step step = step(bench, load, token, PENDING_PATH, rate, stepSeconds);
+            warmUp.add(step.describe());
+            warmUpBrief.append(warmUpBrief.isEmpty() ? "" : "; then ").append(Fmt.num(rate)).append(" req/s: ")
+                    .append(step.hist.brief());
+            Progress.say(String.format(Locale.ROOT, "warm-up, pending-generations at %d/s (not counted): %s, %d errors",
+                    rate, step.hist.brief(), step.errors));
+        }
         boolean refined = false;
         for (int index = 0; index < rates.size(); index++) {
             int rate = rates.get(index);
@@ -198,12 +215,14 @@ public final class ApiLatency implements Scenario {
                         + (bestCpu != null ? "; CPU at " + Fmt.num((long) best) + "/s: "
                         + Bench.cpuShares(bestCpu, bestSeconds) : ""),
                 "≥ 3,000 req/s with p99 < 25 ms", met);
+        bench.results.row("4", "warm-up before those steps, not counted (a replica joining under load sees this): "
+                        + "pending-generations for " + Fmt.secs(stepSeconds) + " at each rate", warmUpBrief.toString());
         bench.results.row("4", "load generator alone (same client, " + ReadLoad.CONNECTIONS + " keep-alive connections, "
                         + "open loop) against /q/health/live at " + Fmt.num(checkRate) + " req/s",
                 generator.hist.brief() + "; " + Bench.cpuShares(generator.cpu, generator.seconds));
         bench.results.detail("4", "api", Maps.of("history_jobs", HISTORY, "seed_seconds", seedSeconds,
                 "create", create.summary(), "status", status.summary(), "pending", pending.summary(),
-                "errors", errors.get(), "pending_state_during_capacity_steps", state, "capacity_steps", steps, "capacity_req_per_second", best,
+                "errors", errors.get(), "pending_state_during_capacity_steps", state, "warm_up_steps", warmUp, "capacity_steps", steps, "capacity_req_per_second", best,
                 "generator_check", generator.describe()));
     }
 
