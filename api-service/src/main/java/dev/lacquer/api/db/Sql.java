@@ -39,6 +39,22 @@ public class Sql {
         }
     }
 
+    /** Runs one INSERT, UPDATE or DELETE once per row of parameters, sent as one JDBC batch; nothing when none. */
+    public void batch(String sql, List<Object[]> parameterRows) {
+        if (parameterRows.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (Object[] parameters : parameterRows) {
+                bind(c, s, parameters);
+                s.addBatch();
+            }
+            s.executeBatch();
+        } catch (SQLException e) {
+            throw new SqlFailure(sql, e);
+        }
+    }
+
     /** The rows of a query (or of a statement with RETURNING), each read by {@code row}. */
     public <T> List<T> query(String sql, RowReader<T> row, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {

@@ -4,17 +4,14 @@ import dev.lacquer.model.event.GenerationCompleted;
 import dev.lacquer.api.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The job rows the event consumer changes, in plain SQL and without a persistence context: locked and read in one
@@ -38,11 +35,9 @@ public class LockedJobs {
             , result_image_keys = cast(? as jsonb), thumbnail_keys = cast(? as jsonb), model = ?,
               prompt_template_version = ?, provider_request_id = ?, usage = cast(? as jsonb) where id = ?""";
 
-    private final DataSource dataSource;
     private final Sql sql;
 
-    LockedJobs(DataSource dataSource, Sql sql) {
-        this.dataSource = dataSource;
+    LockedJobs(Sql sql) {
         this.sql = sql;
     }
 
@@ -59,44 +54,32 @@ public class LockedJobs {
     /** Writes back the locked jobs that changed since they were read; one batched statement per shape. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void writeChanged(Locked locked) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement state = c.prepareStatement(UPDATE_STATE);
-             PreparedStatement results = c.prepareStatement(UPDATE_STATE_AND_RESULTS)) {
-            int states = 0;
-            int withResults = 0;
-            for (Row row : locked.rows.values()) {
-                GenerationJob job = row.job();
-                Snapshot now = Snapshot.of(job);
-                if (now.equals(row.read())) {
-                    continue;
-                }
-                if (now.results().equals(row.read().results())) {
-                    int next = bindState(state, job);
-                    state.setObject(next, job.id);
-                    state.addBatch();
-                    states++;
-                } else {
-                    int next = bindState(results, job);
-                    results.setString(next++, JobRows.json(job.resultImageKeys));
-                    results.setString(next++, JobRows.json(job.thumbnailKeys));
-                    results.setString(next++, job.model);
-                    results.setString(next++, job.promptTemplateVersion);
-                    results.setString(next++, job.providerRequestId);
-                    results.setString(next++, JobRows.json(job.usage));
-                    results.setObject(next, job.id);
-                    results.addBatch();
-                    withResults++;
-                }
+        List<Object[]> states = new ArrayList<>();
+        List<Object[]> statesAndResults = new ArrayList<>();
+        for (Row row : locked.rows.values()) {
+            GenerationJob job = row.job();
+            Snapshot now = Snapshot.of(job);
+            if (now.equals(row.read())) {
+                continue;
             }
-            if (states > 0) {
-                state.executeBatch();
+            if (now.results().equals(row.read().results())) {
+                states.add(state(job, job.id));
+            } else {
+                statesAndResults.add(state(job, JobRows.json(job.resultImageKeys), JobRows.json(job.thumbnailKeys),
+                        job.model, job.promptTemplateVersion, job.providerRequestId, JobRows.json(job.usage), job.id));
             }
-            if (withResults > 0) {
-                results.executeBatch();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("updating generation_jobs failed", e);
         }
+        sql.batch(UPDATE_STATE, states);
+        sql.batch(UPDATE_STATE_AND_RESULTS, statesAndResults);
+    }
+
+    /** The parameters of {@link #STATE}, in its order, then {@code more}. */
+    private static Object[] state(GenerationJob job, Object... more) {
+        Object[] state = {job.status.wire(), job.progress, job.attempt, job.errorCode, job.errorMessage, job.autoSaved,
+                job.chargedAt, job.leaseExpiresAt, job.startedAt, job.completedAt, job.updatedAt};
+        Object[] parameters = Arrays.copyOf(state, state.length + more.length);
+        System.arraycopy(more, 0, parameters, state.length, more.length);
+        return parameters;
     }
 
     /** The jobs locked by one {@link #lock} call, changed in place by the caller. */
@@ -133,29 +116,5 @@ public class LockedJobs {
 
     private record Results(List<String> resultImageKeys, List<String> thumbnailKeys, String model,
                            String promptTemplateVersion, String providerRequestId, GenerationCompleted.Usage usage) {
-    }
-
-    private static int bindState(PreparedStatement s, GenerationJob job) throws SQLException {
-        int i = 1;
-        s.setString(i++, job.status.wire());
-        s.setInt(i++, job.progress);
-        s.setInt(i++, job.attempt);
-        s.setString(i++, job.errorCode);
-        s.setString(i++, job.errorMessage);
-        s.setBoolean(i++, job.autoSaved);
-        setInstant(s, i++, job.chargedAt);
-        setInstant(s, i++, job.leaseExpiresAt);
-        setInstant(s, i++, job.startedAt);
-        setInstant(s, i++, job.completedAt);
-        setInstant(s, i++, job.updatedAt);
-        return i;
-    }
-
-    private static void setInstant(PreparedStatement s, int index, Instant value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            s.setObject(index, value.atOffset(java.time.ZoneOffset.UTC));
-        }
     }
 }
