@@ -82,7 +82,8 @@ cleanup() {
   if [[ -f $PIDS_FILE ]]; then
     while read -r pid; do
       [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || continue
-      if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'quarkus-run.jar'; then kill -9 "$pid" 2>/dev/null || true; fi
+      # A JVM of launch.sh (which execs it; in the moment before, the pid is still launch.sh's).
+      if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qE 'quarkus-run.jar|local-stack/launch.sh'; then kill -9 "$pid" 2>/dev/null || true; fi
     done <"$PIDS_FILE"
     rm -f "$PIDS_FILE"
   fi
@@ -106,4 +107,4 @@ bash "$ROOT/local-stack/stack.sh" start
 
 "$JAVA" -Xmx1g -Djava.awt.headless=true -cp "benchmark/target/classes:benchmark/target/lib/*" \
   dev.lacquer.benchmark.Main --repo "$ROOT" --stack-dir "$STACK_DIR" --offset "$OFFSET" \
-  --duration "$DURATION" --soak "$SOAK" --java "$JAVA" --command "$CMDLINE" "${SCENARIO_ARGS[@]}" "${EXTRA_ARGS[@]}"
+  --duration "$DURATION" --soak "$SOAK" --java-home "$JAVA_HOME" --command "$CMDLINE" "${SCENARIO_ARGS[@]}" "${EXTRA_ARGS[@]}"

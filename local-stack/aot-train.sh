@@ -3,25 +3,26 @@
 #
 #   local-stack/aot-train.sh api-service worker-service
 #
-# For each module: starts target/quarkus-app/quarkus-run.jar once with its jvm.options and
-# -XX:AOTCacheOutput, against the servers named in the environment (load infra.env first), waits until
-# /q/health/ready answers 200, stops it (SIGTERM), and the JVM writes target/quarkus-app/app.aot on exit.
-# Every local launch (./lacquer up, benchmark/run.sh, the e2e tests) then runs
-# `java @jvm.options -XX:AOTCache=app.aot -jar quarkus-run.jar` from target/quarkus-app when the file is there.
+# For each module: starts it once through local-stack/launch.sh (the launch of every local run, so with its
+# jvm.options) with -XX:AOTCacheOutput instead of a cache, against the servers named in the environment (load
+# infra.env first), waits until /q/health/ready answers 200, stops it (SIGTERM), and the JVM writes
+# target/quarkus-app/app.aot on exit. Every later launch.sh start uses it while it is current.
 # The container images do not carry a cache (see Dockerfile.jvm).
 #
-# A cache is kept while it is newer than every file of the packaged app and jvm.options and was made by this
-# JVM build (app.aot.jvm); otherwise it is made again. Training takes one start plus the cache assembly (api-service 140 s,
+# A cache is kept while it is current (launch.sh's aot_cache_current: newer than every file of the packaged app
+# and jvm.options, made by this JVM build as app.aot.jvm records); otherwise it is made again. Training takes one start plus the cache assembly (api-service 140 s,
 # worker-service 64 s on 2 cores with a load average of ~20; much less on a quiet machine). It never fails the caller: without a JDK 25, or when training does not succeed, it
-# says so, leaves no app.aot, and the services start as before (a missing or stale cache is only a warning).
+# says so, leaves no app.aot, and the services start without a cache.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+LAUNCH=$ROOT/local-stack/launch.sh
+# shellcheck source=local-stack/launch.sh
+. "$LAUNCH"
+JAVA=$(launch_java)
 
 say() { printf '[aot] %s\n' "$*"; }
 
-java_version() { "$JAVA" -version 2>&1 | tr '\n' ' '; }
 java_major() { "$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 
 # A loopback port nothing listens on, below the range the kernel hands out by itself.
@@ -33,27 +34,21 @@ free_port() {
   done
 }
 
-# Is app.aot there, made by this JVM build, and newer than every file of the packaged app and the JVM options?
-cache_current() { # module app_dir
-  local app=$2
-  [[ -s $app/app.aot && -f $app/app.aot.jvm && $(cat "$app/app.aot.jvm") == "$(java_version)" ]] || return 1
-  [[ ! $ROOT/$1/jvm.options -nt $app/app.aot ]] || return 1
-  [[ -z $(find "$app" -type f ! -name 'app.aot*' -newer "$app/app.aot" -print -quit) ]]
-}
-
 train() { # module
-  local module=$1 app=$ROOT/$1/target/quarkus-app port pid deadline log
+  local module=$1 app port pid deadline log
+  app=$(launch_app_dir "$module")
   [[ -f $app/quarkus-run.jar ]] || { say "$module: $app/quarkus-run.jar is missing (package it first); no cache"; return; }
-  if cache_current "$module" "$app"; then say "$module: app.aot is current"; return; fi
+  if aot_cache_current "$module"; then say "$module: app.aot is current"; return; fi
   rm -f "$app/app.aot" "$app/app.aot.jvm" "$app/app.aot.training"
   port=$(free_port)
   log=$ROOT/$module/target/aot-training.log
   say "$module: training run on 127.0.0.1:$port (log $log)"
   local started=$SECONDS
-  # The same options as every launch (jvm.options), so the cache matches the runs that use it.
-  (cd "$app" && PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
+  # The launch of every run (launch.sh: jvm.options, the jar named from the app directory), so the cache matches
+  # the runs that use it; launch.sh execs the JVM, so $pid is the JVM's.
+  PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
     CRON_SECRET=${CRON_SECRET:-aot-training-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')} \
-    exec "$JAVA" "@$ROOT/$module/jvm.options" -XX:AOTCacheOutput=app.aot.training -jar quarkus-run.jar) >"$log" 2>&1 &
+    bash "$LAUNCH" --no-aot-cache "$module" -XX:AOTCacheOutput=app.aot.training >"$log" 2>&1 &
   pid=$!
   deadline=$((SECONDS + 120))
   until curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/ready" 2>/dev/null; do
@@ -69,7 +64,7 @@ train() { # module
   wait "$pid" 2>/dev/null
   if [[ -s $app/app.aot.training ]]; then
     mv "$app/app.aot.training" "$app/app.aot"
-    java_version >"$app/app.aot.jvm"
+    jvm_build_id >"$app/app.aot.jvm"
     say "$module: app.aot written ($(du -m "$app/app.aot" | cut -f1) MB) in $((SECONDS - started)) s"
   else
     rm -f "$app/app.aot.training"

@@ -49,7 +49,7 @@ public final class Main {
         Progress.say("run " + stamp + ": scenarios " + options.scenarios() + ", " + options.duration()
                 + " s phases; logs in " + logDir);
         int failures = 0;
-        try (Services services = new Services(options.repo(), options.java(), logDir, stack, options.apiEnv(),
+        try (Services services = new Services(options.repo(), options.javaHome(), logDir, stack, options.apiEnv(),
                 options.workerEnv())) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

@@ -11,12 +11,13 @@ import java.util.TreeMap;
  * @param scenarios   scenarios to run, in the order given
  * @param duration    seconds of each measured phase (soak: {@link #soakSeconds()})
  * @param soak        seconds of the fault soak's job stream (0: derived from the duration)
+ * @param javaHome    the JDK the services run on ({@code --java-home}; default: the benchmark's own)
  * @param command     the command line that started the run, for the results
  * @param apiEnv      extra environment of the API ({@code --api-env KEY=VALUE}), to measure a change of setting
  * @param workerEnv   extra environment of the worker ({@code --worker-env KEY=VALUE})
  */
 public record Options(List<Integer> scenarios, int duration, int soak, Path repo, Path stackDir, int offset,
-                      Path out, Path java, String command, Map<String, String> apiEnv,
+                      Path out, Path javaHome, String command, Map<String, String> apiEnv,
                       Map<String, String> workerEnv) {
 
     public static final List<Integer> ALL = List.of(5, 0, 1, 2, 3, 4, 6);
@@ -33,7 +34,7 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
         Path stackDir = null;
         int offset = 4000;
         Path out = null;
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path javaHome = Path.of(System.getProperty("java.home"));
         String command = "";
         Map<String, String> apiEnv = new TreeMap<>();
         Map<String, String> workerEnv = new TreeMap<>();
@@ -75,8 +76,8 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
                     out = Path.of(require(arg, value)).toAbsolutePath().normalize();
                     i++;
                 }
-                case "--java" -> {
-                    java = Path.of(require(arg, value));
+                case "--java-home" -> {
+                    javaHome = Path.of(require(arg, value));
                     i++;
                 }
                 case "--command" -> {
@@ -109,7 +110,7 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
         if (out == null) {
             out = repo.resolve("benchmark/results");
         }
-        return new Options(List.copyOf(scenarios), duration, soak, repo, stackDir, offset, out, java, command,
+        return new Options(List.copyOf(scenarios), duration, soak, repo, stackDir, offset, out, javaHome, command,
                 Map.copyOf(apiEnv), Map.copyOf(workerEnv));
     }
 

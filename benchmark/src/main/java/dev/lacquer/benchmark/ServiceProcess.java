@@ -5,15 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One packaged Quarkus service ({@code java -jar target/quarkus-app/quarkus-run.jar}) started by the benchmark. */
+/** One packaged Quarkus service ({@code target/quarkus-app}, started by local-stack/launch.sh) run by the benchmark. */
 public final class ServiceProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -33,32 +30,22 @@ public final class ServiceProcess {
     }
 
     /**
-     * Launches the service as every deployment does: from its quarkus-app directory, with its module's JVM options
-     * ({@code <module>/jvm.options}) when it has them and its JDK AOT cache ({@code app.aot}, made by
-     * local-stack/aot-train.sh) when there is one; its output is appended to {@code log}.
+     * Launches the service as every local run does: {@code local-stack/launch.sh MODULE} (its module's jvm.options,
+     * its JDK AOT cache while current, the JVM of {@code javaHome}), with {@code env} and {@code PORT} on top of
+     * this process's environment; its output is appended to {@code log}. launch.sh execs the JVM, so this process,
+     * its pid and the signals sent to it are the JVM's.
      */
-    public static ServiceProcess launch(String name, Path java, Path jar, int port, Map<String, String> env, Path log)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(java.toString()));
-        Path appDir = jar.toAbsolutePath().getParent();
-        Path options = appDir.getParent().getParent().resolve("jvm.options");
-        if (Files.isRegularFile(options)) {
-            command.add("@" + options);
-        }
-        if (Files.isRegularFile(appDir.resolve("app.aot"))) {
-            command.add("-XX:AOTCache=app.aot");
-        }
-        // Relative to the app directory, as in the training run: the cache records the class path as launched.
-        command.addAll(List.of("-jar", jar.getFileName().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(jar.getParent().toFile())
+    public static ServiceProcess launch(Path repo, String module, Path javaHome, int port, Map<String, String> env,
+                                        Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("bash", repo.resolve("local-stack/launch.sh").toString(), module)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().put("PORT", Integer.toString(port));
         long launched = System.nanoTime();
         Process process = builder.start();
-        return new ServiceProcess(name, port, process, launched, log);
+        return new ServiceProcess(module, port, process, launched, log);
     }
 
     public String name() {

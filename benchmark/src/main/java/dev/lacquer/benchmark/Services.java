@@ -21,7 +21,7 @@ public final class Services implements AutoCloseable {
     public static final String WORKER = "worker-service";
 
     private final Path repo;
-    private final Path java;
+    private final Path javaHome;
     private final Path logDir;
     private final Stack stack;
     private final int apiPort;
@@ -35,12 +35,12 @@ public final class Services implements AutoCloseable {
     private final Map<String, String> apiExtra;
     private final Map<String, String> workerExtra;
 
-    public Services(Path repo, Path java, Path logDir, Stack stack, Map<String, String> apiExtra,
+    public Services(Path repo, Path javaHome, Path logDir, Stack stack, Map<String, String> apiExtra,
                     Map<String, String> workerExtra) {
         this.apiExtra = apiExtra;
         this.workerExtra = workerExtra;
         this.repo = repo;
-        this.java = java;
+        this.javaHome = javaHome;
         this.logDir = logDir;
         this.stack = stack;
         this.apiPort = 8080 + stack.offset();
@@ -94,7 +94,7 @@ public final class Services implements AutoCloseable {
         env.put("CRON_SECRET", cronSecret);
         env.putAll(settings);
         env.putAll(apiExtra);
-        api = ServiceProcess.launch(API, java, jar(API), apiPort, env, logDir.resolve(API + ".log"));
+        api = launch(API, apiPort, env);
         apiSettings = Map.copyOf(settings);
         remember(api);
         return api.awaitReady(Duration.ofSeconds(120));
@@ -114,7 +114,7 @@ public final class Services implements AutoCloseable {
         Map<String, String> env = baseEnv();
         env.putAll(settings);
         env.putAll(workerExtra);
-        worker = ServiceProcess.launch(WORKER, java, jar(WORKER), workerPort, env, logDir.resolve(WORKER + ".log"));
+        worker = launch(WORKER, workerPort, env);
         workerSettings = Map.copyOf(settings);
         remember(worker);
         return worker.awaitReady(Duration.ofSeconds(120));
@@ -151,13 +151,13 @@ public final class Services implements AutoCloseable {
         return env;
     }
 
-    private Path jar(String module) {
+    private ServiceProcess launch(String module, int port, Map<String, String> env) throws IOException {
         Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw -B -q install -DskipTests "
                     + "-pl api-service,worker-service -am");
         }
-        return jar;
+        return ServiceProcess.launch(repo, module, javaHome, port, env, logDir.resolve(module + ".log"));
     }
 
     /** run.sh kills whatever is listed here if the benchmark itself dies. */

@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,10 +58,12 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logs);
             AotCache.ensureTrained(ROOT, name);
-            ProcessBuilder builder = new ProcessBuilder(launchCommand(appDir))
-                    .directory(appDir.toFile())
+            // The launch of every local run (jvm.options, the AOT cache while current), on this test JVM's JDK;
+            // launch.sh execs the JVM, so the process here (its pid, kill()'s SIGKILL) is the JVM itself.
+            ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("local-stack/launch.sh").toString(), name)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
             builder.environment().put("PORT", Integer.toString(port));
             // Packaged apps run the prod profile, which listens on all interfaces: tests stay on loopback.
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -77,21 +77,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * As every deployment launches the service: its module's jvm.options and, when there is one, its JDK AOT cache,
-     * with the jar named relative to the app directory as in the cache's training run.
-     */
-    private List<String> launchCommand(Path appDir) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("@" + ROOT.resolve(name).resolve("jvm.options"));
-        if (Files.isRegularFile(appDir.resolve("app.aot"))) {
-            command.add("-XX:AOTCache=app.aot");
-        }
-        command.addAll(List.of("-jar", "quarkus-run.jar"));
-        return command;
     }
 
     public String url() {
