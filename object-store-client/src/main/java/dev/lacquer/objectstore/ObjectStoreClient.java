@@ -108,9 +108,14 @@ public final class ObjectStoreClient implements AutoCloseable {
 
     /** Returns when the bucket answers a HEAD request with these credentials; throws otherwise. */
     public void checkBucket() throws InterruptedException {
+        checkBucket(settings.requestTimeout());
+    }
+
+    /** {@link #checkBucket()} within {@code timeout} instead of the usual request timeout (for health checks). */
+    public void checkBucket(Duration timeout) throws InterruptedException {
         String what = "HEAD bucket " + settings.bucket();
         HttpResponse<byte[]> response = send(what,
-                signed("HEAD", bucketPath, RequestSigner.EMPTY_PAYLOAD_HASH).HEAD().build());
+                signed("HEAD", bucketPath, RequestSigner.EMPTY_PAYLOAD_HASH).HEAD().timeout(timeout).build());
         requireSuccess(what, response);
     }
 
