@@ -93,8 +93,8 @@ public interface WorkerConfig {
 
         /**
          * Object-store calls in flight at once, across all jobs. Hundreds of jobs at once would otherwise open as
-         * many connections, each new (the HTTP client keeps only {@code http.maxConnections} idle ones, see
-         * jvm.options), and overload the store; calls beyond this wait their turn and reuse kept connections.
+         * many connections and overload the store; calls beyond this wait their turn and reuse the connections the
+         * client keeps alive.
          */
         @WithDefault("32")
         int maxConcurrentCalls();
