@@ -39,7 +39,6 @@ class ObjectStoreClientTest {
 
     @AfterAll
     static void close() {
-        store.close();
         plainHttp.close();
     }
 
@@ -120,16 +119,15 @@ class ObjectStoreClientTest {
 
     @Test
     void aWrongSecretIsRefusedWithTheStoresErrorCode() {
-        try (ObjectStoreClient wrong = new ObjectStoreClient(SETTINGS.withSecretAccessKey("not-the-secret"))) {
-            ObjectStoreRefusedException refused = assertThrows(ObjectStoreRefusedException.class,
-                    () -> wrong.put("client-test/" + UUID.randomUUID(), randomBytes(10), "image/png", null));
-            assertEquals(403, refused.status());
-            assertEquals(Optional.of("SignatureDoesNotMatch"), refused.errorCode());
-            assertTrue(refused.getMessage().contains("403"), refused.getMessage());
+        ObjectStoreClient wrong = new ObjectStoreClient(SETTINGS.withSecretAccessKey("not-the-secret"));
+        ObjectStoreRefusedException refused = assertThrows(ObjectStoreRefusedException.class,
+                () -> wrong.put("client-test/" + UUID.randomUUID(), randomBytes(10), "image/png", null));
+        assertEquals(403, refused.status());
+        assertEquals(Optional.of("SignatureDoesNotMatch"), refused.errorCode());
+        assertTrue(refused.getMessage().contains("403"), refused.getMessage());
 
-            ObjectStoreRefusedException head = assertThrows(ObjectStoreRefusedException.class, wrong::checkBucket);
-            assertEquals(403, head.status());
-        }
+        ObjectStoreRefusedException head = assertThrows(ObjectStoreRefusedException.class, wrong::checkBucket);
+        assertEquals(403, head.status());
     }
 
     @Test
@@ -137,13 +135,12 @@ class ObjectStoreClientTest {
         ObjectStoreSettings other = new ObjectStoreSettings(SETTINGS.endpoint(), SETTINGS.region(),
                 "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8), true, SETTINGS.accessKeyId(),
                 SETTINGS.secretAccessKey(), SETTINGS.connectTimeout(), SETTINGS.requestTimeout());
-        try (ObjectStoreClient client = new ObjectStoreClient(other)) {
-            ObjectStoreRefusedException refused = assertThrows(ObjectStoreRefusedException.class,
-                    () -> client.put("k", randomBytes(10), "image/png", null));
-            assertEquals(404, refused.status());
-            assertEquals(Optional.of("NoSuchBucket"), refused.errorCode());
-            assertThrows(ObjectStoreRefusedException.class, client::checkBucket);
-        }
+        ObjectStoreClient client = new ObjectStoreClient(other);
+        ObjectStoreRefusedException refused = assertThrows(ObjectStoreRefusedException.class,
+                () -> client.put("k", randomBytes(10), "image/png", null));
+        assertEquals(404, refused.status());
+        assertEquals(Optional.of("NoSuchBucket"), refused.errorCode());
+        assertThrows(ObjectStoreRefusedException.class, client::checkBucket);
     }
 
     @Test
@@ -151,11 +148,23 @@ class ObjectStoreClientTest {
         ObjectStoreSettings closed = new ObjectStoreSettings(URI.create("http://127.0.0.1:" + closedPort()),
                 SETTINGS.region(), SETTINGS.bucket(), true, SETTINGS.accessKeyId(), SETTINGS.secretAccessKey(),
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
-        try (ObjectStoreClient client = new ObjectStoreClient(closed)) {
+        ObjectStoreClient client = new ObjectStoreClient(closed);
+        ObjectStoreUnavailableException unavailable = assertThrows(ObjectStoreUnavailableException.class,
+                () -> client.get("anything"));
+        assertEquals(0, unavailable.status());
+        assertThrows(ObjectStoreUnavailableException.class, client::checkBucket);
+    }
+
+    @Test
+    void aStoreThatNeverAnswersTimesOutAsUnavailable() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ObjectStoreSettings settings = new ObjectStoreSettings(
+                    URI.create("http://127.0.0.1:" + silent.getLocalPort()), SETTINGS.region(), SETTINGS.bucket(),
+                    true, SETTINGS.accessKeyId(), SETTINGS.secretAccessKey(), Duration.ofSeconds(1),
+                    Duration.ofMillis(300));
             ObjectStoreUnavailableException unavailable = assertThrows(ObjectStoreUnavailableException.class,
-                    () -> client.get("anything"));
-            assertEquals(0, unavailable.status());
-            assertThrows(ObjectStoreUnavailableException.class, client::checkBucket);
+                    () -> new ObjectStoreClient(settings).put("k", randomBytes(10), "image/png", null));
+            assertTrue(unavailable.getMessage().contains("timed out"), unavailable.getMessage());
         }
     }
 

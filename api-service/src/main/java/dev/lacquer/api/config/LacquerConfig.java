@@ -94,7 +94,7 @@ public interface LacquerConfig {
         @WithDefault("PT3S")
         Duration connectTimeout();
 
-        /** The longest one request to the store may take, until its whole answer is read. */
+        /** The longest one request to the store waits for its bytes (read timeout). */
         @WithDefault("PT30S")
         Duration requestTimeout();
 

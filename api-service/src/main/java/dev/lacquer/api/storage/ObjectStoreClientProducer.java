@@ -3,7 +3,6 @@ package dev.lacquer.api.storage;
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.objectstore.ObjectStoreClient;
 import dev.lacquer.objectstore.ObjectStoreSettings;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -18,9 +17,5 @@ public class ObjectStoreClientProducer {
         return new ObjectStoreClient(new ObjectStoreSettings(storage.endpoint(), storage.region(), storage.bucket(),
                 storage.pathStyle(), storage.accessKeyId(), storage.secretAccessKey(), storage.connectTimeout(),
                 storage.requestTimeout()));
-    }
-
-    void close(@Disposes ObjectStoreClient client) {
-        client.close();
     }
 }

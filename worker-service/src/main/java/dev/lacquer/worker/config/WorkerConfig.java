@@ -87,14 +87,14 @@ public interface WorkerConfig {
         @WithDefault("private, max-age=31536000, immutable")
         String cacheControl();
 
-        /** The longest one object-store request may take, until its whole answer is read; the Retrier may try again. */
+        /** The longest one object-store request waits for the store's bytes (read timeout); the Retrier may try again. */
         @WithDefault("20s")
         Duration callTimeout();
 
         /**
          * Object-store calls in flight at once, across all jobs. Hundreds of jobs at once would otherwise open as
-         * many connections and overload the store; calls beyond this wait their turn and reuse the connections the
-         * client keeps alive.
+         * many connections, each new (the HTTP client keeps only {@code http.maxConnections} idle ones, see
+         * jvm.options), and overload the store; calls beyond this wait their turn and reuse kept connections.
          */
         @WithDefault("32")
         int maxConcurrentCalls();
