@@ -11,8 +11,8 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -45,6 +45,7 @@ public final class ObjectStoreClient {
 
     private final ObjectStoreSettings settings;
     private final RequestSigner signer;
+    private final Clock clock;
     /** {@code scheme://host[:port]} requests go to, without a trailing slash. */
     private final String origin;
     /** The {@code Host} header the JDK sends for {@link #origin} (the port only when not the default). */
@@ -55,7 +56,13 @@ public final class ObjectStoreClient {
     private final String bucketPath;
 
     public ObjectStoreClient(ObjectStoreSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** With the clock requests are signed by (tests). */
+    ObjectStoreClient(ObjectStoreSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.signer = new RequestSigner(settings.accessKeyId(), settings.secretAccessKey(), settings.region());
         URI endpoint = settings.endpoint();
         String hostName = settings.pathStyle() ? endpoint.getHost() : settings.bucket() + "." + endpoint.getHost();
@@ -122,7 +129,7 @@ public final class ObjectStoreClient {
     /** A URL anyone can GET the object with during {@code lifetime} from now. No request is made. */
     public String presignedGet(String key, Duration lifetime) {
         String path = keyPath(key);
-        return origin + path + "?" + signer.presignedGetQuery(host, path, Instant.now(), lifetime);
+        return origin + path + "?" + signer.presignedGetQuery(host, path, clock.instant(), lifetime);
     }
 
     private String keyPath(String key) {
@@ -136,7 +143,7 @@ public final class ObjectStoreClient {
     private Answer exchange(String what, String method, String path, byte[] body, String contentType,
                             String cacheControl, Duration timeout) throws InterruptedException {
         String payloadHash = body == null ? RequestSigner.EMPTY_PAYLOAD_HASH : RequestSigner.payloadHash(body);
-        String timestamp = RequestSigner.timestamp(Instant.now());
+        String timestamp = RequestSigner.timestamp(clock.instant());
         TreeMap<String, String> signed = new TreeMap<>();
         signed.put("host", host);
         signed.put("x-amz-content-sha256", payloadHash);
