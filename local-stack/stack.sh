@@ -711,15 +711,12 @@ write_env() {
       env_line S3_ACCESS_KEY_ID "${S3_ACCESS_KEY_ID:-$S3_ACCESS_KEY}"
       env_line S3_SECRET_ACCESS_KEY "${S3_SECRET_ACCESS_KEY:-$S3_SECRET_KEY}"
       env_line S3_BUCKET "${S3_BUCKET:-$S3_BUCKET_DEFAULT}"
-      [[ -z ${S3_CHECKSUM_VALIDATION:-} ]] || env_line S3_CHECKSUM_VALIDATION "$S3_CHECKSUM_VALIDATION"
     else
       env_line S3_ENDPOINT "$OWN_S3"
       env_line S3_REGION "$S3_REGION_DEFAULT"
       env_line S3_ACCESS_KEY_ID "$S3_ACCESS_KEY"
       env_line S3_SECRET_ACCESS_KEY "$S3_SECRET_KEY"
       env_line S3_BUCKET "$(s3_bucket)"
-      # s3proxy rejects the AWS SDK's request checksums (local-stack/README.md)
-      env_line S3_CHECKSUM_VALIDATION false
     fi
     if is_external oidc; then
       env_line OIDC_AUTH_SERVER_URL "$OIDC_AUTH_SERVER_URL"

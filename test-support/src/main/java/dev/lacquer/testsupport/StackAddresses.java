@@ -18,6 +18,27 @@ public final class StackAddresses {
                 + "/protocol/openid-connect/token");
     }
 
+    /** The object store's base URL (s3proxy locally). */
+    public static String s3Endpoint() {
+        return env("S3_ENDPOINT", "http://127.0.0.1:19000");
+    }
+
+    public static String s3Region() {
+        return env("S3_REGION", "us-east-1");
+    }
+
+    public static String s3Bucket() {
+        return env("S3_BUCKET", "lacquer");
+    }
+
+    public static String s3AccessKeyId() {
+        return env("S3_ACCESS_KEY_ID", "lacquer-local");
+    }
+
+    public static String s3SecretAccessKey() {
+        return env("S3_SECRET_ACCESS_KEY", "lacquer-local-secret");
+    }
+
     /** The password every user of the development issuer signs in with. */
     public static String devPassword() {
         return env("LACQUER_DEV_PASSWORD", "lacquer-dev");

@@ -43,7 +43,7 @@ class StorageOutageTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "quarkus.s3.endpoint-override", "http://127.0.0.1:" + closedPort(),
+                    "lacquer.worker.storage.endpoint", "http://127.0.0.1:" + closedPort(),
                     "lacquer.worker.retry.max-attempts", "3",
                     "lacquer.worker.retry.initial-backoff", "50ms",
                     "lacquer.worker.retry.max-backoff", "200ms");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.lacquer.objectstore.ObjectStoreUnavailableException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -92,9 +93,11 @@ public class ProblemMappers {
         if (outage.isPresent()) {
             Log.warnf("database unavailable on %s %s: %s (%s: %s)", request.method(), request.path(), outage.get(),
                     e.getClass().getSimpleName(), e.getMessage());
-            return builder(503, problem(503, "service-unavailable", "Service unavailable",
-                    "The service is briefly unavailable; please retry.", request))
-                    .type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_OUTAGE_SECONDS).build();
+            return serviceUnavailable(request);
+        }
+        if (e instanceof ObjectStoreUnavailableException store) {
+            Log.warnf("object store unavailable on %s %s: %s", request.method(), request.path(), store.getMessage());
+            return serviceUnavailable(request);
         }
         String errorId = UUID.randomUUID().toString();
         Log.errorf(e, "error %s on %s %s", errorId, request.method(), request.path());
@@ -102,6 +105,12 @@ public class ProblemMappers {
                 "Something went wrong on our side. Quote error id " + errorId + " to support.", request.path(), null,
                 errorId);
         return builder(500, body).type(Problem.MEDIA_TYPE).build();
+    }
+
+    private static RestResponse<Problem> serviceUnavailable(HttpServerRequest request) {
+        return builder(503, problem(503, "service-unavailable", "Service unavailable",
+                "The service is briefly unavailable; please retry.", request))
+                .type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_OUTAGE_SECONDS).build();
     }
 
     private static boolean clientClosedConnection(Throwable e) {

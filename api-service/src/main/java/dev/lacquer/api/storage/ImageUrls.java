@@ -1,11 +1,11 @@
 package dev.lacquer.api.storage;
 
 import dev.lacquer.api.config.LacquerConfig;
+import dev.lacquer.objectstore.ObjectStoreClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * URLs a client can download an image from: presigned GET URLs that expire after the
@@ -19,15 +19,13 @@ public class ImageUrls {
     /** Presigned URLs kept per replica (about 0.5 KB each): the objects of a few thousand users' recent jobs. */
     static final int CACHED_URLS = 20_000;
 
-    private final S3Presigner presigner;
-    private final String bucket;
+    private final ObjectStoreClient store;
     private final Optional<String> publicBaseUrl;
     private final Duration lifetime;
     private final PresignedUrlCache cache;
 
-    ImageUrls(S3Presigner presigner, LacquerConfig config) {
-        this.presigner = presigner;
-        this.bucket = config.storage().bucket();
+    ImageUrls(ObjectStoreClient store, LacquerConfig config) {
+        this.store = store;
         this.publicBaseUrl = config.storage().publicBaseUrl().filter(url -> !url.isBlank())
                 .map(url -> url.endsWith("/") ? url : url + "/");
         this.lifetime = config.storage().urlLifetime();
@@ -58,8 +56,6 @@ public class ImageUrls {
     }
 
     private String presign(String key) {
-        return presigner.presignGetObject(presign -> presign.signatureDuration(lifetime)
-                        .getObjectRequest(get -> get.bucket(bucket).key(key)))
-                .url().toString();
+        return store.presignedGet(key, lifetime);
     }
 }

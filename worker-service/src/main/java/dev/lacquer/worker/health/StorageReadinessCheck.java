@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness of the object store: the results bucket must answer a HEAD request (bounded by the S3 client timeouts). */
+/** Readiness of the object store: the results bucket must answer a HEAD request (within a few seconds). */
 @Readiness
 @ApplicationScoped
 public class StorageReadinessCheck implements HealthCheck {
@@ -22,11 +22,18 @@ public class StorageReadinessCheck implements HealthCheck {
         try {
             store.headBucket();
             return HealthCheckResponse.named("object-store").up().withData("bucket", store.bucket()).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return down(e);
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named("object-store").down()
-                    .withData("bucket", store.bucket())
-                    .withData("error", String.valueOf(e.getMessage()))
-                    .build();
+            return down(e);
         }
+    }
+
+    private HealthCheckResponse down(Exception e) {
+        return HealthCheckResponse.named("object-store").down()
+                .withData("bucket", store.bucket())
+                .withData("error", String.valueOf(e.getMessage()))
+                .build();
     }
 }

@@ -3,28 +3,21 @@ package dev.lacquer.worker.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lacquer.model.ObjectKeys;
+import dev.lacquer.objectstore.ObjectStoreClient;
+import dev.lacquer.objectstore.ObjectStoreException;
+import dev.lacquer.objectstore.ObjectStoreUnavailableException;
 import dev.lacquer.worker.config.WorkerConfig;
 import dev.lacquer.worker.retry.Retrier;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.UUID;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The worker's reads and writes in the object store: the original photo in, result images, thumbnails and the
- * manifest out. Transient failures (I/O, 5xx, throttling) are retried with backoff; what still fails becomes a
+ * manifest out, through the {@link ObjectStoreClient} (one signed HTTP request per call). Transient failures (I/O,
+ * timeouts, 5xx, throttling) are retried with backoff; what still fails, or is refused outright, becomes a
  * {@link StorageUnavailableException}.
  */
 @ApplicationScoped
@@ -34,56 +27,36 @@ public class ResultStore {
     private static final String JSON = "application/json";
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
 
-    private final S3Client s3;
+    private final ObjectStoreClient store;
     private final Retrier retrier;
     private final ObjectMapper json;
-    private final String bucket;
     private final String cacheControl;
     private final long maxPhotoBytes;
     private final java.util.concurrent.Semaphore calls;
-    private final Consumer<AwsRequestOverrideConfiguration.Builder> callTimeout;
 
-    ResultStore(S3Client s3, Retrier retrier, ObjectMapper json, WorkerConfig config) {
-        this.s3 = s3;
+    ResultStore(ObjectStoreClient store, Retrier retrier, ObjectMapper json, WorkerConfig config) {
+        this.store = store;
         this.retrier = retrier;
         this.json = json;
-        this.bucket = config.storage().bucket();
         this.cacheControl = config.storage().cacheControl();
         this.maxPhotoBytes = config.maxPhotoBytes();
         this.calls = new java.util.concurrent.Semaphore(config.storage().maxConcurrentCalls(), true);
-        Duration timeout = config.storage().callTimeout();
-        // Bounds one try, the SDK's own quick retries included; the Retrier decides about further tries.
-        this.callTimeout = c -> c.apiCallTimeout(timeout);
     }
 
     /**
      * The job's manifest, if its results are already stored. An unreadable manifest counts as none.
      *
      * <p>Asks with a HEAD first: nearly every job has no manifest yet, and a HEAD's 404 carries no error document
-     * for the store to write and the SDK to parse. Only a manifest that exists is read (a second call, on the
+     * for the store to write and the worker to read. Only a manifest that exists is read (a second call, on the
      * rare redelivery of a finished job).
      */
     public Optional<Manifest> findManifest(String userId, UUID jobId) throws InterruptedException {
         String key = ObjectKeys.manifest(userId, jobId);
-        boolean exists = run("storage.head", jobId, () -> {
-            try {
-                s3.headObject(r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
-                return true;
-            } catch (NoSuchKeyException e) {
-                return false;
-            }
-        });
+        boolean exists = run("storage.head", jobId, () -> store.exists(key));
         if (!exists) {
             return Optional.empty();
         }
-        Optional<byte[]> bytes = run("storage.get", jobId, () -> {
-            try {
-                return Optional.of(s3.getObjectAsBytes(
-                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout)).asByteArrayUnsafe());
-            } catch (NoSuchKeyException e) {
-                return Optional.<byte[]>empty();
-            }
-        });
+        Optional<byte[]> bytes = run("storage.get", jobId, () -> store.get(key));
         if (bytes.isEmpty()) {
             return Optional.empty();
         }
@@ -106,28 +79,20 @@ public class ResultStore {
      * @throws MissingObjectException when there is no such object, or it is larger than allowed
      */
     public byte[] readOriginal(UUID jobId, String key) throws InterruptedException {
-        return run("storage.get", jobId, () -> {
-            try {
-                ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(
-                        r -> r.bucket(bucket).key(key).overrideConfiguration(callTimeout));
-                // The buffer the SDK read into, not a copy of it: nothing else holds it.
-                byte[] photo = response.asByteArrayUnsafe();
-                if (photo.length > maxPhotoBytes) {
-                    throw new MissingObjectException("the original photo is larger than " + maxPhotoBytes + " bytes");
-                }
-                return photo;
-            } catch (NoSuchKeyException e) {
-                throw new MissingObjectException("the original photo " + key + " is not in the store");
-            }
-        });
+        byte[] photo = run("storage.get", jobId, () -> store.get(key)).orElseThrow(
+                () -> new MissingObjectException("the original photo " + key + " is not in the store"));
+        if (photo.length > maxPhotoBytes) {
+            throw new MissingObjectException("the original photo is larger than " + maxPhotoBytes + " bytes");
+        }
+        return photo;
     }
 
     /** Stores a PNG image, immutable and private to its owner. */
     public void putPng(UUID jobId, String key, byte[] png) throws InterruptedException {
-        run("storage.put", jobId, () -> s3.putObject(
-                r -> r.bucket(bucket).key(key).contentType(PNG).cacheControl(cacheControl)
-                        .overrideConfiguration(callTimeout),
-                unsafeBody(png, PNG)));
+        run("storage.put", jobId, () -> {
+            store.put(key, png, PNG, cacheControl);
+            return null;
+        });
     }
 
     /** Writes the manifest: call it after every image is stored. */
@@ -139,28 +104,19 @@ public class ResultStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("manifest cannot be written as JSON", e);
         }
-        run("storage.put", manifest.jobId(), () -> s3.putObject(
-                r -> r.bucket(bucket).key(key).contentType(JSON).cacheControl("private, no-cache")
-                        .overrideConfiguration(callTimeout),
-                unsafeBody(body, JSON)));
-    }
-
-    /**
-     * A request body over the caller's array without copying it ({@code RequestBody.fromBytes} copies): the arrays
-     * given here are never changed after they are made. Each (re)try reads it from the start.
-     */
-    private static RequestBody unsafeBody(byte[] bytes, String contentType) {
-        return RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length,
-                contentType);
+        run("storage.put", manifest.jobId(), () -> {
+            store.put(key, body, JSON, "private, no-cache");
+            return null;
+        });
     }
 
     /** For the readiness check: throws when the bucket cannot be reached within a few seconds. */
-    public void headBucket() {
-        s3.headBucket(r -> r.bucket(bucket).overrideConfiguration(c -> c.apiCallTimeout(HEALTH_TIMEOUT)));
+    public void headBucket() throws InterruptedException {
+        store.checkBucket(HEALTH_TIMEOUT);
     }
 
     public String bucket() {
-        return bucket;
+        return store.bucket();
     }
 
     private <T> T run(String operation, UUID jobId, java.util.concurrent.Callable<T> action)
@@ -169,12 +125,8 @@ public class ResultStore {
             return retrier.call(operation, "job " + jobId, () -> gated(action), ResultStore::isTransient);
         } catch (InterruptedException | MissingObjectException e) {
             throw e;
-        } catch (AbortedException e) {
-            // The SDK's word for "the calling thread was interrupted".
-            throw new InterruptedException(operation + " aborted");
-        } catch (S3Exception e) {
-            throw new StorageUnavailableException(operation + " answered HTTP " + e.statusCode()
-                    + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode()), e);
+        } catch (ObjectStoreException e) {
+            throw new StorageUnavailableException(operation + ": " + e.getMessage(), e);
         } catch (Exception e) {
             throw new StorageUnavailableException(operation + " failed: " + e.getMessage(), e);
         }
@@ -190,15 +142,8 @@ public class ResultStore {
         }
     }
 
+    /** No connection, a timeout, 5xx (but 501), 408 or 429: the client's {@link ObjectStoreUnavailableException}. */
     static boolean isTransient(Exception e) {
-        if (e instanceof AbortedException) {
-            return false;
-        }
-        if (e instanceof S3Exception s3) {
-            int status = s3.statusCode();
-            // 501 Not Implemented will not change by asking again.
-            return status >= 500 && status != 501 || status == 429 || status == 408 || status == 0;
-        }
-        return e instanceof SdkClientException || e instanceof java.io.UncheckedIOException;
+        return e instanceof ObjectStoreUnavailableException || e instanceof java.io.UncheckedIOException;
     }
 }
