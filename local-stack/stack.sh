@@ -691,6 +691,10 @@ write_env() {
   local tmp=$ENV_FILE.tmp.$$ password
   {
     echo "# Written by local-stack/stack.sh start at $(date -Is). Load with: set -a; . $ENV_FILE; set +a"
+    # Which stack this is, so that a shell (or a fault test) that loaded this file and runs stack.sh again, to stop
+    # or start one server, reaches this stack's servers and not the default one's.
+    env_line LACQUER_STACK_DIR "$STATE"
+    env_line LACQUER_STACK_PORT_OFFSET "$PORT_OFFSET"
     if is_external postgres; then
       env_line DB_URL "$DB_URL"
       env_line DB_USER "${DB_USER:-$PG_USER}"
