@@ -63,7 +63,8 @@ JAVA=$JAVA_HOME/bin/java
 cd "$ROOT"
 if ((BUILD)); then
   say "building the services (packaged Quarkus apps) and the benchmark"
-  ./mvnw -B -q package -DskipTests -pl api-service,worker-service -am
+  # install: the benchmark, built on its own below, takes the services' object-store client from the local repository
+  ./mvnw -B -q install -DskipTests -pl api-service,worker-service,object-store-client -am
   ./mvnw -B -q -f benchmark/pom.xml package -DskipTests
 fi
 for jar in api-service/target/quarkus-app/quarkus-run.jar worker-service/target/quarkus-app/quarkus-run.jar; do

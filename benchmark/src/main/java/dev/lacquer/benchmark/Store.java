@@ -3,7 +3,10 @@ package dev.lacquer.benchmark;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import dev.lacquer.objectstore.ObjectStoreClient;
+import dev.lacquer.objectstore.ObjectStoreSettings;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -19,10 +22,21 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The object store as the services use it (AWS SDK, path style, no checksums: s3proxy rejects them). */
+/**
+ * The object store: {@link #servicesClient} is the client the services use (for the ceiling, which issues a job's
+ * calls as they do); {@link #client} the AWS SDK (path style, no checksums: s3proxy rejects them), an independent
+ * implementation for checking afterwards what the services stored.
+ */
 public final class Store {
 
     private Store() {
+    }
+
+    public static ObjectStoreClient servicesClient(Map<String, String> infra) {
+        return new ObjectStoreClient(new ObjectStoreSettings(URI.create(infra.get("S3_ENDPOINT")),
+                infra.getOrDefault("S3_REGION", "us-east-1"), infra.getOrDefault("S3_BUCKET", "lacquer"),
+                !"false".equals(infra.get("S3_PATH_STYLE")), infra.get("S3_ACCESS_KEY_ID"),
+                infra.get("S3_SECRET_ACCESS_KEY"), Duration.ofSeconds(3), Duration.ofSeconds(30)));
     }
 
     public static S3Client client(Map<String, String> infra) {

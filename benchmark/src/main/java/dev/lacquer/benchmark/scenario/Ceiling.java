@@ -7,6 +7,7 @@ import dev.lacquer.benchmark.Hist;
 import dev.lacquer.benchmark.Progress;
 import dev.lacquer.benchmark.Stack;
 import dev.lacquer.benchmark.Store;
+import dev.lacquer.objectstore.ObjectStoreClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Scenario 0, the ceiling: each piece of infrastructure alone (the services stopped), doing what one job needs.
@@ -598,7 +596,6 @@ public final class Ceiling implements Scenario {
 
     private double objectStore(Bench bench, double seconds) throws Exception {
         Map<String, String> infra = bench.infra();
-        String bucket = infra.getOrDefault("S3_BUCKET", "lacquer");
         byte[] photo = bench.photo();
         byte[] png = Store.benchmarkPng(RESULT_PNG_SIZE);
         byte[] manifest = ("{\"version\":1,\"jobId\":\"" + UUID.randomUUID() + "\",\"resultImageKeys\":[\"a\",\"b\"],"
@@ -613,66 +610,65 @@ public final class Ceiling implements Scenario {
         Progress.status(() -> "object store: warming up (" + Fmt.num(warmupPuts.get()) + " PUTs), then "
                 + Fmt.num(units.get()) + " jobs' objects written");
         String base = "bench-ceiling/" + bench.runId + "/";
-        try (S3Client s3 = Store.client(infra)) {
-            long warmEnd = System.nanoTime() + 20_000_000_000L;
-            List<Thread> warmers = new ArrayList<>();
-            for (int t = 0; t < S3_THREADS; t++) {
-                int thread = t;
-                warmers.add(Thread.ofPlatform().start(() -> {
-                    long n = 0;
+        ObjectStoreClient s3 = Store.servicesClient(infra);
+        long warmEnd = System.nanoTime() + 20_000_000_000L;
+        List<Thread> warmers = new ArrayList<>();
+        for (int t = 0; t < S3_THREADS; t++) {
+            int thread = t;
+            warmers.add(Thread.ofPlatform().start(() -> {
+                long n = 0;
+                try {
                     while (warmupPuts.get() < 3000 && System.nanoTime() < warmEnd) {
-                        put(s3, bucket, base + "warmup/" + thread + "/" + n++, png, "image/png", null);
+                        put(s3, base + "warmup/" + thread + "/" + n++, png, "image/png", null);
                         warmupPuts.incrementAndGet();
                     }
-                }));
-            }
-            for (Thread warmer : warmers) {
-                warmer.join();
-            }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread warmer : warmers) {
+            warmer.join();
         }
         long start = System.nanoTime();
         long measureFrom = start;
         long end = measureFrom + (long) (seconds * 1e9);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        try (S3Client s3 = Store.client(infra)) {
-            for (int t = 0; t < S3_THREADS; t++) {
-                int thread = t;
-                threads.add(Thread.ofPlatform().name("s3-" + t).start(() -> {
-                    try {
-                        long n = 0;
-                        long unitStart;
-                        while ((unitStart = System.nanoTime()) < end) {
-                            boolean measured = unitStart >= measureFrom;
-                            String prefix = base + thread + "/" + n++ + "/";
-                            put(s3, bucket, prefix + "original", photo, "image/jpeg", measured ? putHist : null);
-                            try {
-                                s3.getObjectAsBytes(r -> r.bucket(bucket).key(prefix + "manifest.json"));
-                            } catch (NoSuchKeyException expected) {
-                                // the worker first asks whether the results are already stored
-                            }
-                            s3.getObjectAsBytes(r -> r.bucket(bucket).key(prefix + "original"));
-                            for (int i = 0; i < 2; i++) {
-                                put(s3, bucket, prefix + i + ".png", png, "image/png", measured ? putHist : null);
-                                put(s3, bucket, prefix + "thumb-" + i + ".png", png, "image/png",
-                                        measured ? putHist : null);
-                            }
-                            put(s3, bucket, prefix + "manifest.json", manifest, "application/json",
-                                    measured ? putHist : null);
-                            if (measured) {
-                                units.incrementAndGet();
-                                puts.addAndGet(6);
-                                unitHist.recordNanos(System.nanoTime() - unitStart);
-                            }
+        for (int t = 0; t < S3_THREADS; t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().name("s3-" + t).start(() -> {
+                try {
+                    long n = 0;
+                    long unitStart;
+                    while ((unitStart = System.nanoTime()) < end) {
+                        boolean measured = unitStart >= measureFrom;
+                        String prefix = base + thread + "/" + n++ + "/";
+                        put(s3, prefix + "original", photo, "image/jpeg", measured ? putHist : null);
+                        // the worker first asks whether the results are already stored, then reads the photo
+                        if (s3.exists(prefix + "manifest.json") || s3.get(prefix + "original").isEmpty()) {
+                            throw new IllegalStateException("object store: unexpected answer for " + prefix);
                         }
-                    } catch (Throwable e) {
-                        errors.add(e);
+                        for (int i = 0; i < 2; i++) {
+                            put(s3, prefix + i + ".png", png, "image/png", measured ? putHist : null);
+                            put(s3, prefix + "thumb-" + i + ".png", png, "image/png",
+                                    measured ? putHist : null);
+                        }
+                        put(s3, prefix + "manifest.json", manifest, "application/json",
+                                measured ? putHist : null);
+                        if (measured) {
+                            units.incrementAndGet();
+                            puts.addAndGet(6);
+                            unitHist.recordNanos(System.nanoTime() - unitStart);
+                        }
                     }
-                }));
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
         }
         if (!errors.isEmpty()) {
             throw new IllegalStateException("object store: " + errors.getFirst(), errors.getFirst());
@@ -683,7 +679,7 @@ public final class Ceiling implements Scenario {
                 + putHist.brief() + ")");
         bench.results.row("0", "Object store, one job's objects at " + S3_THREADS + " concurrent: PUT photo "
                         + photo.length / 1024 + " KB, 2 results + 2 thumbnails (" + png.length / 1024
-                        + " KB PNGs), manifest; GET manifest (404) and photo",
+                        + " KB PNGs), manifest; HEAD manifest (404), GET photo; the services' client",
                 Fmt.rate(rate) + " jobs/s = " + Fmt.rate(putRate) + " PUTs/s (PUT p99 " + Fmt.ms(putHist.p99())
                         + " ms)");
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -700,9 +696,10 @@ public final class Ceiling implements Scenario {
         return rate;
     }
 
-    private static void put(S3Client s3, String bucket, String key, byte[] bytes, String type, Hist hist) {
+    private static void put(ObjectStoreClient s3, String key, byte[] bytes, String type, Hist hist)
+            throws InterruptedException {
         long t = System.nanoTime();
-        s3.putObject(r -> r.bucket(bucket).key(key).contentType(type), RequestBody.fromBytes(bytes));
+        s3.put(key, bytes, type, null);
         if (hist != null) {
             hist.recordNanos(System.nanoTime() - t);
         }
