@@ -51,7 +51,9 @@ export class DesignTabs {
   }
 
   state(tab) {
-    if (!this.runtime.has(tab.id)) this.runtime.set(tab.id, { photo: null, previewUrl: null, job: null, submitting: false });
+    if (!this.runtime.has(tab.id)) {
+      this.runtime.set(tab.id, { photo: null, previewUrl: null, job: null, submitting: false, liveChanges: 0 });
+    }
     return this.runtime.get(tab.id);
   }
 
@@ -90,7 +92,9 @@ export class DesignTabs {
     let touched = false;
     for (const tab of this.tabs.filter(t => t.jobId === change.jobId)) {
       const state = this.state(tab);
-      state.job = applyChange(state.job, change);
+      const next = applyChange(state.job, change);
+      if (next !== state.job) state.liveChanges += 1; // a replayed older change leaves a finished job as it is
+      state.job = next;
       touched = true;
       if (change.change === 'completed') this.refreshJob(tab);
     }
@@ -100,11 +104,18 @@ export class DesignTabs {
     }
   }
 
+  /**
+   * Loads the tab's job again. An answer is dropped when a live change of the job arrived while it was on its way:
+   * it may show an older state (a queue refresh sent while the job was pending, answered after "started"), and the
+   * next refresh or change brings the newer one.
+   */
   async refreshJob(tab) {
+    const state = this.state(tab);
+    const changesBefore = state.liveChanges;
     try {
       const job = await this.api.job(tab.jobId);
-      if (tab.jobId === job.jobId) {
-        this.state(tab).job = job;
+      if (tab.jobId === job.jobId && state.liveChanges === changesBefore) {
+        state.job = job;
         this.renderTabList();
         this.renderStatus();
       }
