@@ -16,12 +16,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads generation.events from its end, outside any consumer group (it changes nothing for the API's group), and
- * remembers when the worker says each job started and completed ({@code occurredAt}, the worker's clock, which is
- * this machine's clock).
+ * Reads generation.events and generation.requests from their ends, outside any consumer group (it changes nothing
+ * for the services' groups), and remembers when the worker says each job started and completed ({@code occurredAt},
+ * the worker's clock, which is this machine's clock) and when the API's outbox relay produced each job's request
+ * (the record's timestamp, whole milliseconds).
  */
 public final class EventWatcher implements AutoCloseable {
 
+    private static final String REQUESTS = "generation.requests";
+
+    private final Map<UUID, Instant> requested = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> started = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> completed = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -45,7 +49,8 @@ public final class EventWatcher implements AutoCloseable {
 
     private void loop(Properties props) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor("generation.events").stream()
+            List<TopicPartition> partitions = java.util.stream.Stream.of("generation.events", REQUESTS)
+                    .flatMap(topic -> consumer.partitionsFor(topic).stream())
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
@@ -53,7 +58,11 @@ public final class EventWatcher implements AutoCloseable {
             assigned.countDown();
             while (running) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    read(record.value());
+                    if (REQUESTS.equals(record.topic())) {
+                        readRequest(record);
+                    } else {
+                        read(record.value());
+                    }
                 }
             }
         }
@@ -75,6 +84,23 @@ public final class EventWatcher implements AutoCloseable {
         } catch (Exception e) {
             counts.computeIfAbsent("unreadable", t -> new AtomicLong()).incrementAndGet();
         }
+    }
+
+    private void readRequest(ConsumerRecord<String, String> record) {
+        try {
+            JsonNode event = ApiClient.JSON.readTree(record.value());
+            if ("GenerationRequested".equals(event.path("type").asText())) {
+                requested.putIfAbsent(UUID.fromString(event.path("jobId").asText()),
+                        Instant.ofEpochMilli(record.timestamp()));
+            }
+        } catch (Exception e) {
+            counts.computeIfAbsent("unreadable", t -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /** When the API's outbox relay produced the job's first GenerationRequested (the record's timestamp). */
+    public Instant requestedAt(UUID job) {
+        return requested.get(job);
     }
 
     public Instant startedAt(UUID job) {

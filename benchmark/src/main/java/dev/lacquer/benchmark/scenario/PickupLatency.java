@@ -87,6 +87,8 @@ public final class PickupLatency implements Scenario {
         Hist createLatency = new Hist();
         Hist pickup = new Hist();
         Hist pickupDb = new Hist();
+        Hist relayLeg = new Hist();
+        Hist workerLeg = new Hist();
         long missing = 0;
         long negative = 0;
         try (EventWatcher watcher = new EventWatcher(bench.kafka()); JobTracker tracker = new JobTracker(bench.db(), 100)) {
@@ -121,6 +123,11 @@ public final class PickupLatency implements Scenario {
                     negative++;
                 }
                 pickup.recordMicros(Math.max(0, micros));
+                Instant requested = watcher.requestedAt(job.id());
+                if (requested != null) {
+                    relayLeg.recordMicros(Math.max(0, Duration.between(job.answeredAt(), requested).toNanos() / 1000));
+                    workerLeg.recordMicros(Math.max(0, Duration.between(requested, started).toNanos() / 1000));
+                }
             }
         }
         try (Db db = bench.db()) {
@@ -150,6 +157,9 @@ public final class PickupLatency implements Scenario {
                         + (Double.isNaN(bench.sustainedJobsPerSecond) ? "" : "; half the sustained throughput of 1")
                         + ")",
                 pickup.brief());
+        bench.results.row("2", "Pick-up in two legs (the request record's timestamp, whole ms): 202 → request "
+                        + "produced (API's outbox relay) / request produced → GenerationStarted (broker, worker poll, "
+                        + "manifest HEAD)", relayLeg.brief() + " / " + workerLeg.brief());
         bench.results.row("2", "Pick-up as the database sees it (created_at → started_at, includes the event's way"
                 + " back to the API)", pickupDb.brief());
         bench.results.row("2", "Raw Kafka on the same broker: send → consumer receives, own client at "
@@ -164,6 +174,7 @@ public final class PickupLatency implements Scenario {
         bench.results.detail("2", "pickup", Maps.of("rate", rate, "seconds", seconds, "users", USERS,
                 "accepted", accepted.size(), "rejected", rejected.get(), "without_started_event", missing,
                 "started_before_answer", negative, "pickup", pickup.summary(), "pickup_db", pickupDb.summary(),
+                "pickup_relay_leg", relayLeg.summary(), "pickup_worker_leg", workerLeg.summary(),
                 "create_latency", createLatency.summary(), "raw_kafka", raw.summary(),
                 "end_to_end_tool_ms", Map.of("p50", tool[0], "p99", tool[1], "p99_9", tool[2]), "ratio", ratio));
     }
