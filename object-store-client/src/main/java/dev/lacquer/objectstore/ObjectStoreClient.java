@@ -115,12 +115,10 @@ public final class ObjectStoreClient {
         requireSuccess(what, exchange(what, "DELETE", keyPath(key), null, null, null, settings.requestTimeout()));
     }
 
-    /** Returns when the bucket answers a HEAD request with these credentials; throws otherwise. */
-    public void checkBucket() throws InterruptedException {
-        checkBucket(settings.requestTimeout());
-    }
-
-    /** {@link #checkBucket()} within {@code timeout} instead of the usual request timeout (for health checks). */
+    /**
+     * Returns when the bucket answers a HEAD request with these credentials within {@code timeout} (health checks
+     * bound it tighter than the request timeout); throws otherwise.
+     */
     public void checkBucket(Duration timeout) throws InterruptedException {
         String what = "HEAD bucket " + settings.bucket();
         requireSuccess(what, exchange(what, "HEAD", bucketPath, null, null, null, timeout));

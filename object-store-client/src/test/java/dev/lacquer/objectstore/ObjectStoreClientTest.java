@@ -114,7 +114,7 @@ class ObjectStoreClientTest {
 
     @Test
     void theBucketAnswers() throws Exception {
-        store.checkBucket();
+        store.checkBucket(Duration.ofSeconds(3));
     }
 
     @Test
@@ -126,7 +126,8 @@ class ObjectStoreClientTest {
         assertEquals(Optional.of("SignatureDoesNotMatch"), refused.errorCode());
         assertTrue(refused.getMessage().contains("403"), refused.getMessage());
 
-        ObjectStoreRefusedException head = assertThrows(ObjectStoreRefusedException.class, wrong::checkBucket);
+        ObjectStoreRefusedException head = assertThrows(ObjectStoreRefusedException.class,
+                () -> wrong.checkBucket(Duration.ofSeconds(3)));
         assertEquals(403, head.status());
     }
 
@@ -140,7 +141,7 @@ class ObjectStoreClientTest {
                 () -> client.put("k", randomBytes(10), "image/png", null));
         assertEquals(404, refused.status());
         assertEquals(Optional.of("NoSuchBucket"), refused.errorCode());
-        assertThrows(ObjectStoreRefusedException.class, client::checkBucket);
+        assertThrows(ObjectStoreRefusedException.class, () -> client.checkBucket(Duration.ofSeconds(3)));
     }
 
     @Test
@@ -152,7 +153,7 @@ class ObjectStoreClientTest {
         ObjectStoreUnavailableException unavailable = assertThrows(ObjectStoreUnavailableException.class,
                 () -> client.get("anything"));
         assertEquals(0, unavailable.status());
-        assertThrows(ObjectStoreUnavailableException.class, client::checkBucket);
+        assertThrows(ObjectStoreUnavailableException.class, () -> client.checkBucket(Duration.ofSeconds(2)));
     }
 
     @Test
