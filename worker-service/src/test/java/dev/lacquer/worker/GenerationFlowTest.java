@@ -183,8 +183,12 @@ class GenerationFlowTest {
             assertEquals(first.thumbnailKeys(), second.thumbnailKeys());
             assertEquals(first.model(), second.model());
             assertEquals(first.generationMillis(), second.generationMillis());
-            assertEquals(1, Events.ofType(events, jobId, GenerationStarted.class).size(), "no second started");
             assertEquals(callsBefore, generatorCalls(), "the generator was not called again");
+            // The start is reported while the manifest is looked up: the redelivery reports one too, before its
+            // completion (the API charges a job at most once).
+            List<String> types = Events.of(events, jobId).stream().map(e -> e.type()).toList();
+            assertEquals(GenerationStarted.TYPE, types.get(types.lastIndexOf(GenerationCompleted.TYPE) - 1),
+                    types.toString());
         }
     }
 

@@ -37,9 +37,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Takes one {@link GenerationRequested} to its outcome and reports it: answered from storage when the results are
- * already stored, else started → photo → generator → images and thumbnails → manifest (last) → completed; any
- * failure becomes {@link GenerationFailed} with a stable code, a cancel becomes {@link GenerationCanceled}.
+ * Takes one {@link GenerationRequested} to its outcome and reports it: started (sent while the manifest is looked
+ * up), then answered from storage when the results are already stored, else photo → generator → images and
+ * thumbnails → manifest (last) → completed; any failure becomes {@link GenerationFailed} with a stable code, a
+ * cancel becomes {@link GenerationCanceled}.
  */
 @ApplicationScoped
 class JobProcessor {
@@ -74,11 +75,15 @@ class JobProcessor {
         Heartbeat heartbeat = new Heartbeat(job, scheduler);
         try {
             validate(request);
+            // The start is reported while the manifest is looked up, so the app hears of it without waiting for the
+            // store; a redelivered finished job thus reports a start too, which the API charges at most once.
+            EventPublisher.Publishing started = events.begin(
+                    GenerationStarted.of(request.jobId(), request.userId(), request.attempt(), workerId));
             Optional<Manifest> stored = store.findManifest(request.userId(), request.jobId());
+            started.awaitAcknowledged();
             if (stored.isPresent()) {
                 return answerFromStorage(job, stored.get());
             }
-            events.publish(GenerationStarted.of(request.jobId(), request.userId(), request.attempt(), workerId));
             metrics.jobStarted();
             Log.infof("job %s: started (attempt %d, %d images, generator %s)", request.jobId(), request.attempt(),
                     request.imageCount(), generator.name());

@@ -85,17 +85,46 @@ public class EventPublisher {
      * @throws InterruptedException when the calling thread is interrupted (job canceled or worker stopping)
      */
     public void publish(GenerationEvent event) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                send(event).toCompletableFuture().get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                Log.debugf("job %s: %s %s acknowledged", event.jobId(), event.type(), event.eventId());
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                Duration wait = backoff.delay(attempt);
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                Log.warnf("job %s: %s not acknowledged (try %d), sending again in %d ms: %s", event.jobId(),
-                        event.type(), attempt, wait.toMillis(), cause);
-                Thread.sleep(wait);
+        begin(event).awaitAcknowledged();
+    }
+
+    /**
+     * Sends one event now and lets the caller do other work while it travels; {@link Publishing#awaitAcknowledged}
+     * then waits as {@link #publish} does. Nothing of the same job may be sent before that wait returned.
+     */
+    public Publishing begin(GenerationEvent event) {
+        return new Publishing(event, send(event));
+    }
+
+    /** An event on its way to the broker. */
+    public final class Publishing {
+        private final GenerationEvent event;
+        private CompletionStage<Void> sent;
+
+        private Publishing(GenerationEvent event, CompletionStage<Void> sent) {
+            this.event = event;
+            this.sent = sent;
+        }
+
+        /**
+         * Returns once the broker acknowledged the event, sending it again after failures, with backoff.
+         *
+         * @throws InterruptedException when the calling thread is interrupted (job canceled or worker stopping)
+         */
+        public void awaitAcknowledged() throws InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    sent.toCompletableFuture().get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    Log.debugf("job %s: %s %s acknowledged", event.jobId(), event.type(), event.eventId());
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    Duration wait = backoff.delay(attempt);
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    Log.warnf("job %s: %s not acknowledged (try %d), sending again in %d ms: %s", event.jobId(),
+                            event.type(), attempt, wait.toMillis(), cause);
+                    Thread.sleep(wait);
+                    sent = send(event);
+                }
             }
         }
     }
