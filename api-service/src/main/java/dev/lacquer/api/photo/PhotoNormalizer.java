@@ -1,26 +1,19 @@
 package dev.lacquer.api.photo;
 
-import dev.lacquer.api.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
@@ -40,6 +33,13 @@ public class PhotoNormalizer {
         ImageIO.scanForPlugins();
     }
 
+    /**
+     * Rows and columns a stored-as-uploaded JPEG is decoded at to prove it whole: one pixel in 8 × 8 is copied out,
+     * and a row of the last 8 is still read, so the last band of blocks, and with it every byte of image data, is
+     * decoded (a JPEG's blocks are 8 or 16 rows high).
+     */
+    private static final int VALIDATION_STEP = 8;
+
     private final PhotoConfig config;
 
     PhotoNormalizer(PhotoConfig config) {
@@ -48,77 +48,35 @@ public class PhotoNormalizer {
 
     /** @param contentType the format read from the bytes ({@link ImageFormats#sniff}) */
     public Photo normalize(byte[] bytes, String contentType) {
-        BufferedImage decoded = decode(bytes);
         int orientation = ExifOrientation.of(bytes, contentType);
-        if (storableAsUploaded(bytes, contentType, decoded, orientation)) {
-            Optional<byte[]> stripped = JpegMetadata.strip(bytes);
-            if (stripped.isPresent()) {
-                return new Photo(stripped.get(), ImageFormats.JPEG);
+        try (OpenedImage image = OpenedImage.of(bytes, config.maxPixels())) {
+            if (storableAsUploaded(bytes, contentType, image, orientation)) {
+                Optional<byte[]> stripped = JpegMetadata.strip(bytes);
+                if (stripped.isPresent()) {
+                    image.read(VALIDATION_STEP);
+                    return new Photo(stripped.get(), ImageFormats.JPEG);
+                }
             }
+            // Decode large photos at a fraction of their size at once; the final scaling keeps the detail.
+            BufferedImage decoded = image.read(Math.max(1, Math.max(image.width(), image.height())
+                    / (config.maxSide() * 2)));
+            BufferedImage fitted = fit(orient(decoded, orientation), config.maxSide());
+            return ImageFormats.PNG.equals(contentType)
+                    ? new Photo(png(fitted), ImageFormats.PNG)
+                    : new Photo(jpeg(fitted, config.jpegQuality()), ImageFormats.JPEG);
         }
-        BufferedImage upright = orient(decoded, orientation);
-        BufferedImage fitted = fit(upright, config.maxSide());
-        return ImageFormats.PNG.equals(contentType)
-                ? new Photo(png(fitted), ImageFormats.PNG)
-                : new Photo(jpeg(fitted, config.jpegQuality()), ImageFormats.JPEG);
     }
 
     /**
-     * A JPEG that decodes whole, is upright, within the longest side and not larger than one byte per
-     * pixel (re-encoding it would save little) is stored as uploaded, less its metadata: what writing
-     * it again would give, without the cost of scaling and encoding on the request thread.
+     * A JPEG that is upright, within the longest side and not larger than one byte per pixel (re-encoding it would
+     * save little) is stored as uploaded, less its metadata, once it decodes whole: what writing it again would
+     * give, without the cost of scaling and encoding on the request thread.
      */
-    private boolean storableAsUploaded(byte[] bytes, String contentType, BufferedImage decoded, int orientation) {
+    private boolean storableAsUploaded(byte[] bytes, String contentType, OpenedImage image, int orientation) {
         boolean upright = orientation <= ExifOrientation.UPRIGHT || orientation > 8;
         return ImageFormats.JPEG.equals(contentType) && upright
-                && Math.max(decoded.getWidth(), decoded.getHeight()) <= config.maxSide()
-                && bytes.length <= (long) decoded.getWidth() * decoded.getHeight();
-    }
-
-    private BufferedImage decode(byte[] bytes) {
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-            if (!readers.hasNext()) {
-                throw corrupt();
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(input, true, true);
-                AtomicBoolean truncated = new AtomicBoolean();
-                // The JDK's JPEG reader only warns about a file that ends early, and paints the rest grey.
-                reader.addIIOReadWarningListener((source, warning) -> {
-                    if (warning != null && warning.toLowerCase(java.util.Locale.ROOT).contains("premature end")) {
-                        truncated.set(true);
-                    }
-                });
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width <= 0 || height <= 0) {
-                    throw corrupt();
-                }
-                if ((long) width * height > config.maxPixels()) {
-                    throw ApiProblem.tooLarge("The photo has " + width + "×" + height + " pixels; at most "
-                            + config.maxPixels() + " are accepted.");
-                }
-                ImageReadParam param = reader.getDefaultReadParam();
-                // Decode large photos at a fraction of their size at once; the final scaling keeps the detail.
-                int step = Math.max(1, Math.max(width, height) / (config.maxSide() * 2));
-                if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
-                }
-                BufferedImage image = reader.read(0, param);
-                if (image == null || truncated.get()) {
-                    throw corrupt();
-                }
-                return image;
-            } finally {
-                reader.dispose();
-            }
-        } catch (ApiProblem problem) {
-            throw problem;
-        } catch (IOException | RuntimeException e) {
-            throw corrupt();
-        }
+                && Math.max(image.width(), image.height()) <= config.maxSide()
+                && bytes.length <= (long) image.width() * image.height();
     }
 
     /** Applies a TIFF orientation (1–8): the result is what a viewer that honours EXIF shows. */
@@ -206,9 +164,5 @@ public class PhotoNormalizer {
             throw new UncheckedIOException("PNG encoding failed", e);
         }
         return out.toByteArray();
-    }
-
-    private static ApiProblem corrupt() {
-        return ApiProblem.badRequest("The photo could not be read: the file is damaged or incomplete.");
     }
 }

@@ -137,13 +137,18 @@ class PhotoNormalizerTest {
     }
 
     @Test
-    void truncatedPngAndJpegAreRefusedAs400() {
+    void truncatedPngAndJpegAreRefusedAs400() throws Exception {
         ApiProblem png = assertThrows(ApiProblem.class,
                 () -> normalizer.normalize(PhotoFixtures.truncated(PhotoFixtures.png(400, 300)), ImageFormats.PNG));
         assertEquals(400, png.status());
         ApiProblem jpeg = assertThrows(ApiProblem.class, () -> normalizer.normalize(
                 PhotoFixtures.truncated(PhotoFixtures.read("hand-exif6.jpg")), ImageFormats.JPEG));
         assertEquals(400, jpeg.status());
+        // An upright JPEG within the limits is stored as uploaded, but only once it decodes whole.
+        byte[] uprightJpeg = PhotoFixtures.truncated(jpeg(400, 300));
+        ApiProblem storable = assertThrows(ApiProblem.class,
+                () -> normalizer.normalize(uprightJpeg, ImageFormats.JPEG));
+        assertEquals(400, storable.status());
         ApiProblem webp = assertThrows(ApiProblem.class, () -> normalizer.normalize(
                 PhotoFixtures.truncated(PhotoFixtures.read("hand.webp")), ImageFormats.WEBP));
         assertEquals(400, webp.status());
