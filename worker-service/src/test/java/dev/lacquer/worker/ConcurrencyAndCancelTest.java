@@ -100,7 +100,7 @@ class ConcurrencyAndCancelTest {
         ConsumerRecord<String, String> fastDone = Events.recordsOfType(events, fast, GenerationCompleted.class).getFirst();
         assertTrue(fastDone.timestamp() < slowDone.timestamp(),
                 "the fast job finished first: fast " + fastDone.timestamp() + ", slow " + slowDone.timestamp());
-        // The slow job sent heartbeats while it was generating, beyond the one after each image.
+        // The slow job sent heartbeats while it was generating, beyond the reports after its images.
         List<GenerationProgress> progress = Events.ofType(events, slow, GenerationProgress.class);
         assertTrue(progress.size() > 4, "heartbeats: " + progress.size());
         assertEquals(GenerationCompleted.TYPE, Events.of(events, slow).getLast().type(), "nothing after completed");

@@ -233,8 +233,9 @@ class JobProcessor {
     }
 
     /**
-     * Progress reports of one job: every heartbeat interval and after each image. Sent in order under one lock and
-     * never after {@link #stop()}, so no progress can follow the job's outcome on the topic.
+     * Progress reports of one job: every heartbeat interval and after each image but the last (its outcome follows).
+     * Sent in order under one lock and never after {@link #stop()}, so no progress can follow the outcome on the
+     * topic.
      */
     private final class Heartbeat {
         private final RunningJob job;
@@ -254,9 +255,12 @@ class JobProcessor {
             timer = scheduler.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         }
 
+        /** Reports the images done so far; not the last one: the job's outcome follows it and reports it. */
         synchronized void imageGenerated(int done) {
             imagesDone = done;
-            send();
+            if (done < job.request().imageCount()) {
+                send();
+            }
         }
 
         private synchronized void beat() {
