@@ -84,13 +84,13 @@ public final class ObjectStoreClient {
     public void put(String key, byte[] body, String contentType, String cacheControl) throws InterruptedException {
         String what = "PUT " + key;
         requireSuccess(what, exchange(what, "PUT", keyPath(key), body, contentType, cacheControl,
-                settings.requestTimeout()));
+                settings.readTimeout()));
     }
 
     /** The object's bytes, or empty when there is no object under {@code key}. */
     public Optional<byte[]> get(String key) throws InterruptedException {
         String what = "GET " + key;
-        Answer answer = exchange(what, "GET", keyPath(key), null, null, null, settings.requestTimeout());
+        Answer answer = exchange(what, "GET", keyPath(key), null, null, null, settings.readTimeout());
         if (answer.status() == 404) {
             return Optional.empty();
         }
@@ -101,7 +101,7 @@ public final class ObjectStoreClient {
     /** Whether an object is stored under {@code key} (a HEAD request: nothing is downloaded). */
     public boolean exists(String key) throws InterruptedException {
         String what = "HEAD " + key;
-        Answer answer = exchange(what, "HEAD", keyPath(key), null, null, null, settings.requestTimeout());
+        Answer answer = exchange(what, "HEAD", keyPath(key), null, null, null, settings.readTimeout());
         if (answer.status() == 404) {
             return false;
         }
@@ -112,12 +112,12 @@ public final class ObjectStoreClient {
     /** Removes the object under {@code key}; succeeds also when there was none. */
     public void delete(String key) throws InterruptedException {
         String what = "DELETE " + key;
-        requireSuccess(what, exchange(what, "DELETE", keyPath(key), null, null, null, settings.requestTimeout()));
+        requireSuccess(what, exchange(what, "DELETE", keyPath(key), null, null, null, settings.readTimeout()));
     }
 
     /**
      * Returns when the bucket answers a HEAD request with these credentials within {@code timeout} (health checks
-     * bound it tighter than the request timeout); throws otherwise.
+     * bound it tighter than the read timeout); throws otherwise.
      */
     public void checkBucket(Duration timeout) throws InterruptedException {
         String what = "HEAD bucket " + settings.bucket();

@@ -13,10 +13,10 @@ import java.util.Objects;
  * @param bucket          the one bucket every call addresses
  * @param pathStyle       {@code https://endpoint/bucket/key} when true, {@code https://bucket.endpoint/key} when false
  * @param connectTimeout  the longest a new connection may take to open
- * @param requestTimeout  the longest one request may take, from sending until the whole answer is read
+ * @param readTimeout     the longest one request waits for the store's bytes (each wait, not the whole answer)
  */
 public record ObjectStoreSettings(URI endpoint, String region, String bucket, boolean pathStyle, String accessKeyId,
-                                  String secretAccessKey, Duration connectTimeout, Duration requestTimeout) {
+                                  String secretAccessKey, Duration connectTimeout, Duration readTimeout) {
 
     public ObjectStoreSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -25,7 +25,7 @@ public record ObjectStoreSettings(URI endpoint, String region, String bucket, bo
         Objects.requireNonNull(accessKeyId, "accessKeyId");
         Objects.requireNonNull(secretAccessKey, "secretAccessKey");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
         if (endpoint.getHost() == null) {
             throw new IllegalArgumentException("the object-store endpoint " + endpoint + " names no host");
         }
@@ -34,7 +34,7 @@ public record ObjectStoreSettings(URI endpoint, String region, String bucket, bo
     /** The same settings with another secret (for tests of a refused signature). */
     public ObjectStoreSettings withSecretAccessKey(String secret) {
         return new ObjectStoreSettings(endpoint, region, bucket, pathStyle, accessKeyId, secret, connectTimeout,
-                requestTimeout);
+                readTimeout);
     }
 
     @Override

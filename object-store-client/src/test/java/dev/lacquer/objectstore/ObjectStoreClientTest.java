@@ -135,7 +135,7 @@ class ObjectStoreClientTest {
     void anUnknownBucketIsRefused() {
         ObjectStoreSettings other = new ObjectStoreSettings(SETTINGS.endpoint(), SETTINGS.region(),
                 "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8), true, SETTINGS.accessKeyId(),
-                SETTINGS.secretAccessKey(), SETTINGS.connectTimeout(), SETTINGS.requestTimeout());
+                SETTINGS.secretAccessKey(), SETTINGS.connectTimeout(), SETTINGS.readTimeout());
         ObjectStoreClient client = new ObjectStoreClient(other);
         ObjectStoreRefusedException refused = assertThrows(ObjectStoreRefusedException.class,
                 () -> client.put("k", randomBytes(10), "image/png", null));

@@ -1,5 +1,6 @@
 package dev.lacquer.api.config;
 
+import dev.lacquer.objectstore.ObjectStoreConnection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -71,33 +72,8 @@ public interface LacquerConfig {
         Duration pendingExpiry();
     }
 
-    /** The object store (R2 in production, s3proxy locally). */
-    interface Storage {
-        String bucket();
-
-        /** The store's base URL ({@code S3_ENDPOINT}). */
-        java.net.URI endpoint();
-
-        /** The signing region ({@code S3_REGION}; {@code auto} for R2). */
-        @WithDefault("us-east-1")
-        String region();
-
-        /** {@code endpoint/bucket/key} when true, {@code bucket.endpoint/key} when false ({@code S3_PATH_STYLE}). */
-        @WithDefault("true")
-        boolean pathStyle();
-
-        String accessKeyId();
-
-        String secretAccessKey();
-
-        /** The longest a new connection to the store may take to open. */
-        @WithDefault("PT3S")
-        Duration connectTimeout();
-
-        /** The longest one request to the store waits for its bytes (read timeout). */
-        @WithDefault("PT30S")
-        Duration requestTimeout();
-
+    /** The object store (R2 in production, s3proxy locally): the connection, and how image URLs are made. */
+    interface Storage extends ObjectStoreConnection {
         /** When set (an R2 public bucket or custom domain), image URLs are this base + key instead of presigned. */
         Optional<String> publicBaseUrl();
 

@@ -2,7 +2,7 @@ package dev.lacquer.api.storage;
 
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.objectstore.ObjectStoreClient;
-import dev.lacquer.objectstore.ObjectStoreSettings;
+import dev.lacquer.objectstore.ObjectStoreConnection;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -13,9 +13,6 @@ public class ObjectStoreClientProducer {
     @Produces
     @Singleton
     ObjectStoreClient objectStoreClient(LacquerConfig config) {
-        LacquerConfig.Storage storage = config.storage();
-        return new ObjectStoreClient(new ObjectStoreSettings(storage.endpoint(), storage.region(), storage.bucket(),
-                storage.pathStyle(), storage.accessKeyId(), storage.secretAccessKey(), storage.connectTimeout(),
-                storage.requestTimeout()));
+        return new ObjectStoreClient(ObjectStoreConnection.settings(config.storage()));
     }
 }

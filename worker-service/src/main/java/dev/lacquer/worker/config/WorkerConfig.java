@@ -1,5 +1,6 @@
 package dev.lacquer.worker.config;
 
+import dev.lacquer.objectstore.ObjectStoreConnection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -59,37 +60,11 @@ public interface WorkerConfig {
         Duration maxElapsed();
     }
 
-    /** The object store (R2 in production, s3proxy locally) and the worker's use of it. */
-    interface Storage {
-        /** The bucket holding originals and results. */
-        String bucket();
-
-        /** The store's base URL ({@code S3_ENDPOINT}). */
-        java.net.URI endpoint();
-
-        /** The signing region ({@code S3_REGION}; {@code auto} for R2). */
-        @WithDefault("us-east-1")
-        String region();
-
-        /** {@code endpoint/bucket/key} when true, {@code bucket.endpoint/key} when false ({@code S3_PATH_STYLE}). */
-        @WithDefault("true")
-        boolean pathStyle();
-
-        String accessKeyId();
-
-        String secretAccessKey();
-
-        /** The longest a new connection to the store may take to open. */
-        @WithDefault("3s")
-        Duration connectTimeout();
-
+    /** The object store (R2 in production, s3proxy locally): the connection, and the worker's use of it. */
+    interface Storage extends ObjectStoreConnection {
         /** Cache-Control of result images and thumbnails: the keys never change content. */
         @WithDefault("private, max-age=31536000, immutable")
         String cacheControl();
-
-        /** The longest one object-store request waits for the store's bytes (read timeout); the Retrier may try again. */
-        @WithDefault("20s")
-        Duration callTimeout();
 
         /**
          * Object-store calls in flight at once, across all jobs. Hundreds of jobs at once would otherwise open as

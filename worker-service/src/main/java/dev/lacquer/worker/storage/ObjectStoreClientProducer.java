@@ -1,7 +1,7 @@
 package dev.lacquer.worker.storage;
 
 import dev.lacquer.objectstore.ObjectStoreClient;
-import dev.lacquer.objectstore.ObjectStoreSettings;
+import dev.lacquer.objectstore.ObjectStoreConnection;
 import dev.lacquer.worker.config.WorkerConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -13,9 +13,6 @@ public class ObjectStoreClientProducer {
     @Produces
     @Singleton
     ObjectStoreClient objectStoreClient(WorkerConfig config) {
-        WorkerConfig.Storage storage = config.storage();
-        return new ObjectStoreClient(new ObjectStoreSettings(storage.endpoint(), storage.region(), storage.bucket(),
-                storage.pathStyle(), storage.accessKeyId(), storage.secretAccessKey(), storage.connectTimeout(),
-                storage.callTimeout()));
+        return new ObjectStoreClient(ObjectStoreConnection.settings(config.storage()));
     }
 }
