@@ -228,6 +228,43 @@ async function failedJob({ browser, steps }) {
   await back.shot('return-without-toast');
 }
 
+/**
+ * A load of the job answered late: sent while the job was pending, answered after the live "started" reached the
+ * tab (a slow network, a busy replica). The tab keeps what the live change said and never goes back to pending.
+ */
+async function lateAnswer({ browser, steps }) {
+  const user = uniqueUser('late');
+  const app = await App.open(await browser.newContext(), steps);
+  await app.signIn(user);
+  await app.fillDesign({ prompt: 'milky lilac with a silver moon', count: 1 });
+
+  let delivered = null;
+  await app.page.route('**/api/generation-job/*', async route => {
+    if (route.request().method() !== 'GET' || delivered) return route.fallback();
+    delivered = 'held';
+    const response = await route.fetch();
+    const job = await response.json();
+    // The API answers at once, mostly while the job is still pending; when the worker was quicker, the answer is
+    // made to say what it would have said a moment earlier, so the race is always the same one.
+    const stale = job.status === 'pending' ? 'as answered' : 'made pending';
+    const pending = { ...job, status: 'pending', progress: 0, startedAt: null };
+    await expectText(app.testId('tab-status'), 'processing', { timeout: 60_000, message: 'the live "started" shown first' });
+    await route.fulfill({ response, json: pending });
+    delivered = `delivered after "started" (${stale})`;
+  });
+  await app.recordTabStatuses();
+  await app.visualize();
+  await app.expectTabCompleted(1);
+  await app.shot('completed-after-a-late-answer');
+  check(delivered && delivered.startsWith('delivered'), `the held answer was delivered (${delivered})`);
+  console.log(`  the job's first load was ${delivered}`);
+  const statuses = await app.recordedTabStatuses();
+  equal(statuses.filter(s => s !== 'pending'), ['processing', 'completed'],
+    `the late answer did not send the tab back to pending (shown: ${statuses.join(' → ')})`);
+  check(statuses.lastIndexOf('pending') < statuses.indexOf('processing'),
+    `pending only before processing (shown: ${statuses.join(' → ')})`);
+}
+
 const SCENARIOS = {
   stay,
   'close-and-return': closeAndReturn,
@@ -235,6 +272,7 @@ const SCENARIOS = {
   'several-returns': severalReturns,
   'insufficient-credits': insufficientCredits,
   'failed-job': failedJob,
+  'late-answer': lateAnswer,
 };
 
 async function main(name) {

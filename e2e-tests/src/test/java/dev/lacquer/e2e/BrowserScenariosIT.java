@@ -123,4 +123,10 @@ class BrowserScenariosIT {
     void aFailedJobIsAnnouncedAndRefunded() {
         browser.scenario("failed-job");
     }
+
+    @Test
+    @Order(7)
+    void aLoadAnsweredAfterTheLiveStartDoesNotSendTheTabBackToPending() {
+        browser.scenario("late-answer");
+    }
 }
