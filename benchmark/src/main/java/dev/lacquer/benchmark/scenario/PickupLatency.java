@@ -159,7 +159,7 @@ public final class PickupLatency implements Scenario {
                 pickup.brief());
         bench.results.row("2", "Pick-up in two legs (the request record's timestamp, whole ms): 202 → request "
                         + "produced (API's outbox relay) / request produced → GenerationStarted (broker, worker poll, "
-                        + "manifest HEAD)", relayLeg.brief() + " / " + workerLeg.brief());
+                        + "hand-off to the job's thread)", relayLeg.brief() + " / " + workerLeg.brief());
         bench.results.row("2", "Pick-up as the database sees it (created_at → started_at, includes the event's way"
                 + " back to the API)", pickupDb.brief());
         bench.results.row("2", "Raw Kafka on the same broker: send → consumer receives, own client at "
