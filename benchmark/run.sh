@@ -3,10 +3,12 @@
 # OIDC issuer) and both services as packaged apps, runs the scenarios with a progress line, and writes
 # benchmark/results/<timestamp>.md and .json. See benchmark/README.md.
 #
-#   benchmark/run.sh                          every scenario, short phases (about 10 minutes on 2 cores)
+#   benchmark/run.sh                          every scenario, short phases (about 13 minutes on 2 cores)
 #   benchmark/run.sh --scenario 2             one scenario (repeat the option, or 1,2,3, for several)
 #   benchmark/run.sh --duration 60            longer measured phases (seconds; default 20)
 #   benchmark/run.sh --soak 600               a longer fault soak (seconds; default max(150, 6 × duration))
+#   benchmark/run.sh --warmup 600             scenario 1 warms the services up until their rate stops rising,
+#                                             at most this long (seconds; default 240)
 #
 # Options: --offset N (port offset of the benchmark's stack, default 4000, so it never meets the dev stack),
 # --stack-dir DIR (default /tmp/lacquer-bench-<offset>), --keep-stack (reuse its data and leave it running),
@@ -20,6 +22,7 @@ SCENARIO_ARGS=()
 EXTRA_ARGS=()
 DURATION=20
 SOAK=0
+WARMUP=240
 OFFSET=4000
 STACK_DIR=""
 KEEP_STACK=0
@@ -33,12 +36,13 @@ while (($#)); do
     --scenario) [[ ${2:-} =~ ^[0-6](,[0-6])*$ ]] || die "--scenario takes 0..6 (or a list like 1,2)"; SCENARIO_ARGS+=(--scenario "$2"); shift 2 ;;
     --duration) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--duration takes seconds"; DURATION=$2; shift 2 ;;
     --soak) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--soak takes seconds"; SOAK=$2; shift 2 ;;
+    --warmup) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--warmup takes seconds"; WARMUP=$2; shift 2 ;;
     --offset) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--offset takes a number"; OFFSET=$2; shift 2 ;;
     --stack-dir) [[ -n ${2:-} ]] || die "--stack-dir takes a directory"; STACK_DIR=$2; shift 2 ;;
     --keep-stack) KEEP_STACK=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --api-env | --worker-env) [[ ${2:-} == ?*=* ]] || die "$1 takes KEY=VALUE"; EXTRA_ARGS+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -108,4 +112,4 @@ bash "$ROOT/local-stack/stack.sh" start
 
 "$JAVA" -Xmx1g -Djava.awt.headless=true -cp "benchmark/target/classes:benchmark/target/lib/*" \
   dev.lacquer.benchmark.Main --repo "$ROOT" --stack-dir "$STACK_DIR" --offset "$OFFSET" \
-  --duration "$DURATION" --soak "$SOAK" --java-home "$JAVA_HOME" --command "$CMDLINE" "${SCENARIO_ARGS[@]}" "${EXTRA_ARGS[@]}"
+  --duration "$DURATION" --soak "$SOAK" --warmup "$WARMUP" --java-home "$JAVA_HOME" --command "$CMDLINE" "${SCENARIO_ARGS[@]}" "${EXTRA_ARGS[@]}"

@@ -145,6 +145,26 @@ public final class Bench {
         return used;
     }
 
+    /** "44.2 ms CPU per job (api 17.3, worker 10.1, ...)": each component's CPU divided by the jobs finished. */
+    public static String cpuPerJob(Map<String, Double> used, long jobs) {
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<String, Double> entry : used.entrySet()) {
+            if (entry.getKey().equals("total")) {
+                continue;
+            }
+            if (!parts.isEmpty()) {
+                parts.append(", ");
+            }
+            String name = entry.getKey().equals("benchmark") ? "load generator" : entry.getKey();
+            parts.append(name).append(' ').append(msPerJob(entry.getValue(), jobs));
+        }
+        return msPerJob(used.getOrDefault("total", 0.0), jobs) + " ms CPU per job (" + parts + ")";
+    }
+
+    private static String msPerJob(double cpuSeconds, long jobs) {
+        return jobs == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", cpuSeconds * 1000 / jobs);
+    }
+
     /** "api 35 %, worker 40 %, ..." of the machine's cores over {@code seconds}. */
     public static String cpuShares(Map<String, Double> used, double seconds) {
         int cores = Runtime.getRuntime().availableProcessors();

@@ -11,12 +11,14 @@ import java.util.TreeMap;
  * @param scenarios   scenarios to run, in the order given
  * @param duration    seconds of each measured phase (soak: {@link #soakSeconds()})
  * @param soak        seconds of the fault soak's job stream (0: derived from the duration)
+ * @param warmup      the longest warm-up of scenario 1, in seconds: its closed loop runs until the completion rate
+ *                    stops rising (the services' JIT has settled) or this long, before anything is measured
  * @param javaHome    the JDK the services run on ({@code --java-home}; default: the benchmark's own)
  * @param command     the command line that started the run, for the results
  * @param apiEnv      extra environment of the API ({@code --api-env KEY=VALUE}), to measure a change of setting
  * @param workerEnv   extra environment of the worker ({@code --worker-env KEY=VALUE})
  */
-public record Options(List<Integer> scenarios, int duration, int soak, Path repo, Path stackDir, int offset,
+public record Options(List<Integer> scenarios, int duration, int soak, int warmup, Path repo, Path stackDir, int offset,
                       Path out, Path javaHome, String command, Map<String, String> apiEnv,
                       Map<String, String> workerEnv) {
 
@@ -30,6 +32,7 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
         List<Integer> scenarios = new java.util.ArrayList<>();
         int duration = 20;
         int soak = 0;
+        int warmup = 240;
         Path repo = Path.of(".").toAbsolutePath().normalize();
         Path stackDir = null;
         int offset = 4000;
@@ -54,6 +57,10 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
                 }
                 case "--duration" -> {
                     duration = Integer.parseInt(require(arg, value));
+                    i++;
+                }
+                case "--warmup" -> {
+                    warmup = Integer.parseInt(require(arg, value));
                     i++;
                 }
                 case "--soak" -> {
@@ -96,6 +103,9 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
+        if (warmup < 15 || warmup > 3600) {
+            throw new IllegalArgumentException("--warmup must be 15..3600 seconds");
+        }
         if (duration < 5 || duration > 3600) {
             throw new IllegalArgumentException("--duration must be 5..3600 seconds");
         }
@@ -110,7 +120,7 @@ public record Options(List<Integer> scenarios, int duration, int soak, Path repo
         if (out == null) {
             out = repo.resolve("benchmark/results");
         }
-        return new Options(List.copyOf(scenarios), duration, soak, repo, stackDir, offset, out, javaHome, command,
+        return new Options(List.copyOf(scenarios), duration, soak, warmup, repo, stackDir, offset, out, javaHome, command,
                 Map.copyOf(apiEnv), Map.copyOf(workerEnv));
     }
 

@@ -56,10 +56,39 @@ public final class Procs {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU seconds used so far by a JVM's JIT compiler threads ("C1 CompilerThre…", "C2 CompilerThre…"), 0 when
+     * the process is gone: while a JVM is still compiling its hot code, this grows with the load.
+     */
+    public static double jitCpuSeconds(long pid) {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        String[] fields = statFields(task.resolve("stat"));
+                        if (fields != null) {
+                            total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return total;
+    }
+
     /** Fields of /proc/pid/stat after the command name: index 0 is the state (field 3 of the man page). */
     private static String[] statFields(long pid) {
+        return statFields(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    private static String[] statFields(Path file) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(file);
             return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (IOException | RuntimeException e) {
             return null;

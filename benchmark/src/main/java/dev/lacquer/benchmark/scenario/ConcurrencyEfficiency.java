@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -94,6 +95,8 @@ public final class ConcurrencyEfficiency implements Scenario {
                 AtomicLong peakInFlight = new AtomicLong(-1);
                 AtomicLong peakRss = new AtomicLong(-1);
                 double ready = services.startWorker(Services.workerSettings(LATENCY, CONCURRENCY));
+                Map<String, Double> cpuBefore = bench.cpu();
+                long cpuFrom = System.nanoTime();
                 ServiceProcess worker = services.worker();
                 Thread sampler = Thread.ofPlatform().daemon().name("worker-sampler").start(() -> {
                     while (sampling.get()) {
@@ -121,6 +124,8 @@ public final class ConcurrencyEfficiency implements Scenario {
                 while (countOf(watcher.completed().keySet(), ids) < JOBS && System.nanoTime() < waitUntil) {
                     Thread.sleep(50);
                 }
+                Map<String, Double> cpu = Bench.cpuBetween(cpuBefore, bench.cpu());
+                double cpuSeconds = (System.nanoTime() - cpuFrom) / 1e9;
                 sampling.set(false);
                 sampler.join(2000);
                 long peakRssHwm = worker.peakRssBytes();
@@ -163,6 +168,17 @@ public final class ConcurrencyEfficiency implements Scenario {
                             String.format(Locale.ROOT, "%.1f s vs %.2f s = %s", ceilingBound, measured,
                                     Fmt.pct(ceilingBound / measured)));
                 }
+                if (firstStart != null) {
+                    Timeline timeline = Timeline.of(firstStart, ids, watcher);
+                    bench.results.row("3", "When jobs started and completed (seconds after the first start): the"
+                                    + " 250th / 500th / 750th / last start; the same for completions",
+                            timeline.describe());
+                    bench.results.detail("3", "timeline", timeline.asMap());
+                }
+                bench.results.row("3", "CPU from the worker's ready to the last completion (no creates in it: the"
+                        + " jobs were created before)", Bench.cpuShares(cpu, cpuSeconds) + "; "
+                        + Bench.cpuPerJob(cpu, completed));
+                bench.results.detail("3", "cpu_seconds", cpu);
                 bench.results.row("3", "Worker at peak: heap used / RSS (high-water mark)",
                         Fmt.mb(peakHeap.get()) + " / " + Fmt.mb(Math.max(peakRss.get(), peakRssHwm)));
                 bench.results.detail("3", "concurrency", Maps.of("jobs", JOBS, "concurrency", CONCURRENCY,
@@ -172,6 +188,43 @@ public final class ConcurrencyEfficiency implements Scenario {
                         "peak_rss_hwm_bytes", peakRssHwm, "worker_ready_seconds", ready,
                         "all_finished_in_db", allFinished, "failed_in_db", tracker.failed()));
             }
+        }
+    }
+
+    /** Seconds from the first start to each start and each completion, sorted. */
+    private record Timeline(double[] starts, double[] completions) {
+        static Timeline of(Instant origin, java.util.Collection<UUID> ids, EventWatcher watcher) {
+            return new Timeline(offsets(origin, ids, watcher::startedAt), offsets(origin, ids, watcher::completedAt));
+        }
+
+        private static double[] offsets(Instant origin, java.util.Collection<UUID> ids,
+                                        java.util.function.Function<UUID, Instant> at) {
+            return ids.stream().map(at).filter(java.util.Objects::nonNull)
+                    .mapToDouble(t -> Duration.between(origin, t).toNanos() / 1e9).sorted().toArray();
+        }
+
+        String describe() {
+            return "starts " + quarters(starts) + " s; completions " + quarters(completions) + " s";
+        }
+
+        Map<String, Object> asMap() {
+            return Maps.of("start_seconds_by_quarter", quarterList(starts),
+                    "completion_seconds_by_quarter", quarterList(completions));
+        }
+
+        private static String quarters(double[] sorted) {
+            return quarterList(sorted).stream().map(v -> String.format(Locale.ROOT, "%.1f", v))
+                    .collect(java.util.stream.Collectors.joining(" / "));
+        }
+
+        private static List<Double> quarterList(double[] sorted) {
+            List<Double> at = new ArrayList<>();
+            for (int quarter = 1; quarter <= 4; quarter++) {
+                if (sorted.length > 0) {
+                    at.add(sorted[Math.max(0, sorted.length * quarter / 4 - 1)]);
+                }
+            }
+            return at;
         }
     }
 

@@ -36,6 +36,7 @@ public final class Throughput implements Scenario {
     static final double OPEN_LOOP_SHARE = 0.9;
     static final double TARGET_SHARE_OF_CEILING = 0.6;
     static final double TARGET_JOBS_PER_SECOND = 150;
+    static final int ARRIVAL_SECONDS = 8;
 
     @Override
     public String title() {
@@ -51,7 +52,6 @@ public final class Throughput implements Scenario {
         List<String> users = bench.users("s1", USERS);
         List<String> tokens = api.tokens(users, 7200);
         int seconds = bench.options.duration();
-        int warmup = Math.max(15, seconds / 2);
 
         try (JobTracker tracker = new JobTracker(bench.db(), 50); Db sampler = bench.db()) {
             // ---- phase A: closed loop ----
@@ -65,8 +65,8 @@ public final class Throughput implements Scenario {
             for (int u = 0; u < USERS; u++) {
                 String user = users.get(u);
                 String token = tokens.get(u);
-                // Users arrive one after the other over the warm-up, not all in the same millisecond.
-                long arrival = (long) u * warmup * 1000L / USERS / 2;
+                // Users arrive one after the other at the start of the warm-up, not all in the same millisecond.
+                long arrival = (long) u * ARRIVAL_SECONDS * 1000L / USERS;
                 userThreads.add(Thread.ofVirtual().name("user-" + u).start(() -> {
                     try {
                         Thread.sleep(arrival);
@@ -98,9 +98,9 @@ public final class Throughput implements Scenario {
                     }
                 }));
             }
-            Progress.status(() -> String.format(Locale.ROOT, "phase A (closed loop, %d users): arriving and warming up %d s,"
-                    + " %s created, %s finished", USERS, warmup, Fmt.num(created.get()), Fmt.num(tracker.terminal())));
-            Thread.sleep(warmup * 1000L);
+            WarmUp.Outcome warmUp = WarmUp.run(tracker::completed, services.api().pid(), services.worker().pid(),
+                    bench.options.warmup());
+            Progress.say("phase A: warm-up " + warmUp.describe());
             long aStart = System.nanoTime();
             measuring.set(aStart);
             long aCompletedBefore = tracker.completed();
@@ -178,6 +178,9 @@ public final class Throughput implements Scenario {
             bench.sustainedJobsPerSecond = stable ? openRate : closedRate * 0.5;
             boolean met = stable && sustained >= TARGET_JOBS_PER_SECOND
                     && !Double.isNaN(ceiling) && sustained >= TARGET_SHARE_OF_CEILING * ceiling;
+            bench.results.row("1", "Warm-up before anything below was measured: the closed loop until the services' JIT"
+                    + " compiler threads took at most " + WarmUp.SETTLED_JIT_PERCENT + " % of each one's CPU",
+                    warmUp.describe());
             bench.results.row("1", "Closed loop, " + USERS + " users, each creating its next job when the last one "
                     + "finished (2 images, 0 s generator)", Fmt.rate(closedRate) + " jobs/s; create " + createLatency.brief()
                     + "; create → looks saved " + loopLatency.brief());
@@ -191,15 +194,13 @@ public final class Throughput implements Scenario {
                             : " = " + Fmt.pct(sustained / ceiling) + " of the ceiling (" + Fmt.rate(ceiling)
                             + " jobs/s, " + bench.ceilingComponent + ")"),
                     "≥ 150 jobs/s and ≥ 60 % of ceiling", met);
-            bench.results.row("1", "CPU during the closed loop", Bench.cpuShares(cpu, aSeconds)
-                    + String.format(Locale.ROOT, "; %.1f ms CPU per job (api %.1f, worker %.1f, kafka %.1f, "
-                            + "postgres %.1f, s3proxy %.1f, load generator %.1f)", per(cpu, "total", aCompleted),
-                    per(cpu, "api", aCompleted), per(cpu, "worker", aCompleted), per(cpu, "kafka", aCompleted),
-                    per(cpu, "postgres", aCompleted), per(cpu, "s3proxy", aCompleted),
-                    per(cpu, "benchmark", aCompleted)));
+            bench.results.row("1", "CPU during the closed loop", Bench.cpuShares(cpu, aSeconds) + "; "
+                    + Bench.cpuPerJob(cpu, aCompleted));
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("users", USERS);
             detail.put("worker_concurrency", WORKER_CONCURRENCY);
+            detail.put("warm_up", Maps.of("seconds", warmUp.seconds(), "settled", warmUp.settled(),
+                    "windows", warmUp.windows(), "window_seconds", WarmUp.WINDOW_SECONDS));
             detail.put("closed_loop", Maps.of("seconds", aSeconds, "completed", aCompleted, "jobs_per_second",
                     closedRate, "create_latency", createLatency.summary(), "loop_latency", loopLatency.summary(),
                     "rejected", counts(rejected), "cpu_seconds", cpu, "backlog_samples", aBacklog));
@@ -213,10 +214,6 @@ public final class Throughput implements Scenario {
                     "processing_in_db", "outbox_rows"));
             bench.results.detail("1", "throughput", detail);
         }
-    }
-
-    static double per(Map<String, Double> cpu, String key, long jobs) {
-        return jobs == 0 ? Double.NaN : cpu.getOrDefault(key, 0.0) * 1000 / jobs;
     }
 
     static Map<String, Long> counts(Map<Integer, AtomicLong> byStatus) {
