@@ -19,6 +19,7 @@ public final class Bench {
     private final byte[] photo;
     private ApiClient api;
     /** Set by scenario 0 when it ran in this run: the ceiling in jobs per second and its limiting component. */
+    private final java.util.Set<Long> warmedPids = java.util.concurrent.ConcurrentHashMap.newKeySet();
     public volatile double ceilingJobsPerSecond = Double.NaN;
     public volatile String ceilingComponent = "";
     /** Set by scenario 1 when it ran in this run: the sustained whole-loop throughput in jobs per second. */
@@ -69,23 +70,29 @@ public final class Bench {
     }
 
     /**
-     * Warms freshly started services up (JIT, connection pools): {@code seconds} of a closed loop of 10 users
-     * creating jobs and reading them, not measured. Scenarios call it after starting services.
+     * Warms freshly started services up until their JIT settles ({@link WarmUp}: at most {@code --warmup} s): a
+     * closed loop of 50 users creating jobs and reading them, not measured. Services warmed before in this run
+     * (scenario 1, or an earlier call) are not warmed again.
+     *
+     * @param withWorker whether the scenario measures the worker too, or only the API
+     * @return what the warm-up saw, or null when the services were warm already
      */
-    public void warmUp(double seconds) throws Exception {
+    public WarmUp.Outcome warmUp(boolean withWorker) throws Exception {
+        Map<String, Long> watched = watched(withWorker);
+        if (warmedPids.containsAll(watched.values())) {
+            return null;
+        }
         ApiClient api = api();
-        List<String> users = users("warmup", 10);
+        List<String> users = users("warmup", 50);
         List<String> tokens = api.tokens(users, 3600);
-        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        Progress.status(() -> "warming up the services: " + done.get() + " jobs");
+        WarmUp.Outcome outcome;
         try (JobTracker tracker = new JobTracker(db(), 50)) {
             List<Thread> threads = new ArrayList<>();
             for (int u = 0; u < users.size(); u++) {
                 String user = users.get(u);
                 String token = tokens.get(u);
                 threads.add(Thread.ofVirtual().start(() -> {
-                    while (System.nanoTime() < end) {
+                    while (!Thread.currentThread().isInterrupted()) {
                         try {
                             ApiClient.Created answer = api.create(token);
                             if (answer.accepted()) {
@@ -93,7 +100,6 @@ public final class Bench {
                                         .finished.get(60, java.util.concurrent.TimeUnit.SECONDS);
                                 api.get(token, "/api/generation-job/" + answer.jobId());
                                 api.get(token, "/api/user/pending-generations");
-                                done.incrementAndGet();
                             } else {
                                 Thread.sleep(200);
                             }
@@ -105,11 +111,34 @@ public final class Bench {
                     }
                 }));
             }
+            outcome = WarmUp.run(tracker::completed, watched, options.warmup());
+            for (Thread thread : threads) {
+                thread.interrupt();
+            }
             for (Thread thread : threads) {
                 thread.join(120_000);
             }
+            tracker.awaitAll(60_000);
         }
-        Progress.say("warm-up: " + done.get() + " jobs in " + Math.round(seconds) + " s");
+        warmed(services);
+        Progress.say("warm-up " + outcome.describe());
+        return outcome;
+    }
+
+    /** The services as they run now count as warm: {@link #warmUp} leaves them alone. */
+    public void warmed(Services services) {
+        warmedPids.add(services.api().pid());
+        warmedPids.add(services.worker().pid());
+    }
+
+    /** The services a warm-up waits for, by name, as process ids. */
+    public Map<String, Long> watched(boolean withWorker) {
+        Map<String, Long> watched = new LinkedHashMap<>();
+        watched.put(Services.API, services.api().pid());
+        if (withWorker) {
+            watched.put(Services.WORKER, services.worker().pid());
+        }
+        return watched;
     }
 
     /** CPU seconds used so far by each process of the system under test and by this benchmark. */
@@ -128,8 +157,16 @@ public final class Bench {
 
     /** CPU seconds used so far by this run: the benchmark and everything it started, and the stack's servers. */
     public double ourCpuSeconds() {
-        return Procs.treesCpuSeconds(List.of(ProcessHandle.current().pid(), stack.pid("postgres"), stack.pid("kafka"),
-                stack.pid("s3"), stack.pid("oidc")));
+        return Procs.treesCpuSeconds(ourRoots());
+    }
+
+    /**
+     * The processes {@link #ourCpuSeconds()} counts from. A server restarted meanwhile (the fault soak) is a new
+     * process, not a child of this one: the CPU its predecessor used is no longer readable.
+     */
+    public List<Long> ourRoots() {
+        return List.of(ProcessHandle.current().pid(), stack.pid("postgres"), stack.pid("kafka"), stack.pid("s3"),
+                stack.pid("oidc"));
     }
 
     /** CPU seconds per component between two readings, plus the total. */

@@ -66,6 +66,7 @@ public final class Main {
                 Progress.scenario(name);
                 String loadBefore = Procs.loadAverage();
                 double machineBefore = Procs.machineBusySeconds();
+                List<Long> rootsBefore = bench.ourRoots();
                 double oursBefore = bench.ourCpuSeconds();
                 long started = System.nanoTime();
                 try {
@@ -81,7 +82,8 @@ public final class Main {
                 String loadAfter = Procs.loadAverage();
                 double seconds = (System.nanoTime() - started) / 1e9;
                 double cores = Runtime.getRuntime().availableProcessors();
-                double ours = bench.ourCpuSeconds() - oursBefore;
+                // Unknown when a server was restarted: its predecessor's CPU left the count.
+                double ours = rootsBefore.equals(bench.ourRoots()) ? bench.ourCpuSeconds() - oursBefore : Double.NaN;
                 double others = Math.max(0, Procs.machineBusySeconds() - machineBefore - ours);
                 results.machineShare(Integer.toString(number), scenario.title(), seconds, loadBefore, loadAfter,
                         ours / seconds / cores, others / seconds / cores);

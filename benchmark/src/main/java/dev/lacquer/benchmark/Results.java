@@ -51,8 +51,8 @@ public final class Results {
         line.put("seconds", Math.round(seconds));
         line.put("load_before", loadBefore);
         line.put("load_after", loadAfter);
-        line.put("cpu_share_this_run", Math.round(oursShare * 1000) / 1000.0);
-        line.put("cpu_share_other_work", Math.round(othersShare * 1000) / 1000.0);
+        line.put("cpu_share_this_run", Double.isNaN(oursShare) ? null : Math.round(oursShare * 1000) / 1000.0);
+        line.put("cpu_share_other_work", Double.isNaN(othersShare) ? null : Math.round(othersShare * 1000) / 1000.0);
         shares.add(line);
     }
 
@@ -121,6 +121,10 @@ public final class Results {
         Files.writeString(file, md.toString());
     }
 
+    private static String percent(Object share) {
+        return share == null ? "n/a (a server was restarted)" : Math.round((Double) share * 100) + " %";
+    }
+
     public synchronized String machineShareTable() {
         StringBuilder md = new StringBuilder("| scenario | seconds | load average before → after | CPU: this run | "
                 + "CPU: other work |\n|---|---|---|---|---|\n");
@@ -128,8 +132,8 @@ public final class Results {
             md.append("| ").append(line.get("scenario")).append(' ').append(line.get("title")).append(" | ")
                     .append(line.get("seconds")).append(" | ").append(line.get("load_before")).append(" → ")
                     .append(line.get("load_after")).append(" | ")
-                    .append(Math.round((Double) line.get("cpu_share_this_run") * 100)).append(" % | ")
-                    .append(Math.round((Double) line.get("cpu_share_other_work") * 100)).append(" % |\n");
+                    .append(percent(line.get("cpu_share_this_run"))).append(" | ")
+                    .append(percent(line.get("cpu_share_other_work"))).append(" |\n");
         }
         return md.toString();
     }

@@ -12,6 +12,7 @@ import dev.lacquer.benchmark.OpenLoop;
 import dev.lacquer.benchmark.Progress;
 import dev.lacquer.benchmark.ReadLoad;
 import dev.lacquer.benchmark.Services;
+import dev.lacquer.benchmark.WarmUp;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.PreparedStatement;
@@ -60,10 +61,12 @@ public final class ApiLatency implements Scenario {
     @Override
     public void run(Bench bench) throws Exception {
         Services services = bench.services;
-        boolean apiStarted = !Double.isNaN(services.ensureApi(Services.apiDefaults()));
+        services.ensureApi(Services.apiDefaults());
         services.ensureWorker(Services.workerSettings(Duration.ZERO, Throughput.WORKER_CONCURRENCY));
-        if (apiStarted) {
-            bench.warmUp(15);
+        WarmUp.Outcome warmUp = bench.warmUp(false);
+        if (warmUp != null) {
+            bench.results.row("4", "Warm-up before anything below was measured (the API not warmed before in this run):"
+                    + " a closed loop of 50 users until its JIT settled", warmUp.describe());
         }
         ApiClient api = bench.api();
         String user = "s4-" + bench.runId + "-heavy";

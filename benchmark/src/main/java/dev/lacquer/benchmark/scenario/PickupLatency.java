@@ -11,6 +11,7 @@ import dev.lacquer.benchmark.Maps;
 import dev.lacquer.benchmark.OpenLoop;
 import dev.lacquer.benchmark.Progress;
 import dev.lacquer.benchmark.Services;
+import dev.lacquer.benchmark.WarmUp;
 import dev.lacquer.benchmark.Stack;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
@@ -65,11 +66,13 @@ public final class PickupLatency implements Scenario {
     @Override
     public void run(Bench bench) throws Exception {
         Services services = bench.services;
-        boolean apiStarted = !Double.isNaN(services.ensureApi(Services.apiDefaults()));
-        boolean workerStarted = !Double.isNaN(services.ensureWorker(
-                Services.workerSettings(Duration.ZERO, Throughput.WORKER_CONCURRENCY)));
-        if (apiStarted || workerStarted) {
-            bench.warmUp(15);
+        services.ensureApi(Services.apiDefaults());
+        services.ensureWorker(
+                Services.workerSettings(Duration.ZERO, Throughput.WORKER_CONCURRENCY));
+        WarmUp.Outcome warmUp = bench.warmUp(true);
+        if (warmUp != null) {
+            bench.results.row("2", "Warm-up before anything below was measured (services not warmed before in this"
+                    + " run): a closed loop of 50 users until the JIT settled", warmUp.describe());
         }
         ApiClient api = bench.api();
         List<String> users = bench.users("s2", USERS);

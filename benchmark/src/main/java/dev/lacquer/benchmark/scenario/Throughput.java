@@ -10,6 +10,7 @@ import dev.lacquer.benchmark.Maps;
 import dev.lacquer.benchmark.OpenLoop;
 import dev.lacquer.benchmark.Progress;
 import dev.lacquer.benchmark.Services;
+import dev.lacquer.benchmark.WarmUp;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -98,9 +99,9 @@ public final class Throughput implements Scenario {
                     }
                 }));
             }
-            WarmUp.Outcome warmUp = WarmUp.run(tracker::completed, services.api().pid(), services.worker().pid(),
-                    bench.options.warmup());
+            WarmUp.Outcome warmUp = WarmUp.run(tracker::completed, bench.watched(true), bench.options.warmup());
             Progress.say("phase A: warm-up " + warmUp.describe());
+            bench.warmed(services);
             long aStart = System.nanoTime();
             measuring.set(aStart);
             long aCompletedBefore = tracker.completed();
