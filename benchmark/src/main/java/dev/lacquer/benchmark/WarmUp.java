@@ -25,7 +25,7 @@ public final class WarmUp {
     /** One window: completions per second, and the share of each watched service's CPU its JIT threads took. */
     public record Window(double jobsPerSecond, Map<String, Double> jitShare) {
         boolean settled() {
-            return jitShare.values().stream().allMatch(share -> share <= SETTLED_JIT_PERCENT / 100.0);
+            return jitShare.values().stream().allMatch(JitMeter::settled);
         }
 
         String describe() {
@@ -61,29 +61,33 @@ public final class WarmUp {
         boolean settled = false;
         while (windows.size() < most && !settled) {
             long done = completed.getAsLong();
-            Map<String, Cpu> before = new LinkedHashMap<>();
-            watched.forEach((name, pid) -> before.put(name, Cpu.of(pid)));
+            Map<String, JitMeter> meters = new LinkedHashMap<>();
+            watched.forEach((name, pid) -> meters.put(name, JitMeter.start(pid)));
             long from = System.nanoTime();
             Thread.sleep(WINDOW_SECONDS * 1000L);
             double seconds = (System.nanoTime() - from) / 1e9;
             Map<String, Double> shares = new LinkedHashMap<>();
-            watched.forEach((name, pid) -> shares.put(name, before.get(name).jitShareSince(pid)));
+            meters.forEach((name, meter) -> shares.put(name, meter.share()));
             windows.add(new Window((completed.getAsLong() - done) / seconds, shares));
             settled = windows.size() >= MIN_WINDOWS && windows.getLast().settled();
         }
         return new Outcome(names, List.copyOf(windows), (System.nanoTime() - start) / 1e9, settled);
     }
 
-    /** A process's CPU seconds, all threads and its JIT compiler threads. */
-    private record Cpu(double all, double jit) {
-        static Cpu of(long pid) {
-            return new Cpu(Procs.cpuSeconds(pid), Procs.jitCpuSeconds(pid));
+    /** The share of one JVM's CPU its JIT compiler threads took since {@link #start}. */
+    public record JitMeter(long pid, double all, double jit) {
+        public static JitMeter start(long pid) {
+            return new JitMeter(pid, Procs.cpuSeconds(pid), Procs.jitCpuSeconds(pid));
         }
 
-        double jitShareSince(long pid) {
-            Cpu now = of(pid);
-            double used = now.all - all;
-            return used <= 0 ? 0 : Math.max(0, now.jit - jit) / used;
+        public double share() {
+            double used = Procs.cpuSeconds(pid) - all;
+            return used <= 0 ? 0 : Math.max(0, Procs.jitCpuSeconds(pid) - jit) / used;
+        }
+
+        /** At most {@value WarmUp#SETTLED_JIT_PERCENT} %. */
+        public static boolean settled(double share) {
+            return share <= SETTLED_JIT_PERCENT / 100.0;
         }
     }
 }

@@ -50,6 +50,8 @@ public final class ApiLatency implements Scenario {
      * cores. Reported beside the capacity, so the cold replica's latency stays visible.
      */
     static final int[] WARM_UP = {500, 1000, 2000};
+    /** Steps at the last warm-up rate, at most, until the API's JIT settled. */
+    static final int MAX_SETTLE_STEPS = 12;
     static final int MAX_OUTSTANDING = 2000;
     static final String PENDING_PATH = "/api/user/pending-generations";
 
@@ -168,6 +170,25 @@ public final class ApiLatency implements Scenario {
             Progress.say(String.format(Locale.ROOT, "warm-up, pending-generations at %d/s (not counted): %s, %d errors",
                     rate, step.hist.brief(), step.errors));
         }
+        // Then the last warm-up rate until the API's JIT settled: its compiler threads catch up with the read path
+        // about when the ladder begins, and a compile burst inside a 5 s step shows as that step's tail.
+        int settleRate = WARM_UP[WARM_UP.length - 1];
+        List<String> settleShares = new ArrayList<>();
+        boolean jitSettled = false;
+        for (int extra = 0; extra < MAX_SETTLE_STEPS && !jitSettled; extra++) {
+            WarmUp.JitMeter jit = WarmUp.JitMeter.start(bench.services.api().pid());
+            Step step = step(bench, load, token, PENDING_PATH, settleRate, stepSeconds);
+            double share = jit.share();
+            jitSettled = WarmUp.JitMeter.settled(share);
+            settleShares.add(String.format(Locale.ROOT, "%.0f %%", share * 100));
+            warmUp.add(step.describe());
+            Progress.say(String.format(Locale.ROOT, "warm-up, pending-generations at %d/s until the JIT settles: %s, "
+                    + "JIT %.0f %% of the API's CPU", settleRate, step.hist.brief(), share * 100));
+        }
+        warmUpBrief.append("; then ").append(Fmt.num(settleRate)).append(" req/s until the API's JIT compiler threads"
+                        + " took at most ").append(WarmUp.SETTLED_JIT_PERCENT).append(" % of its CPU in a step (")
+                .append(jitSettled ? "settled" : "still busy").append("; per step: ")
+                .append(String.join(" → ", settleShares)).append(')');
         boolean refined = false;
         for (int index = 0; index < rates.size(); index++) {
             int rate = rates.get(index);
