@@ -184,18 +184,8 @@ public final class Bench {
 
     /** "44.2 ms CPU per job (api 17.3, worker 10.1, ...)": each component's CPU divided by the jobs finished. */
     public static String cpuPerJob(Map<String, Double> used, long jobs) {
-        StringBuilder parts = new StringBuilder();
-        for (Map.Entry<String, Double> entry : used.entrySet()) {
-            if (entry.getKey().equals("total")) {
-                continue;
-            }
-            if (!parts.isEmpty()) {
-                parts.append(", ");
-            }
-            String name = entry.getKey().equals("benchmark") ? "load generator" : entry.getKey();
-            parts.append(name).append(' ').append(msPerJob(entry.getValue(), jobs));
-        }
-        return msPerJob(used.getOrDefault("total", 0.0), jobs) + " ms CPU per job (" + parts + ")";
+        return msPerJob(used.getOrDefault("total", 0.0), jobs) + " ms CPU per job (" + eachComponent(used,
+                (name, cpu) -> (name.equals("benchmark") ? "load generator" : name) + " " + msPerJob(cpu, jobs)) + ")";
     }
 
     private static String msPerJob(double cpuSeconds, long jobs) {
@@ -205,17 +195,15 @@ public final class Bench {
     /** "api 35 %, worker 40 %, ..." of the machine's cores over {@code seconds}. */
     public static String cpuShares(Map<String, Double> used, double seconds) {
         int cores = Runtime.getRuntime().availableProcessors();
-        StringBuilder text = new StringBuilder();
-        for (Map.Entry<String, Double> entry : used.entrySet()) {
-            if (entry.getKey().equals("total")) {
-                continue;
-            }
-            if (!text.isEmpty()) {
-                text.append(", ");
-            }
-            text.append(entry.getKey()).append(' ')
-                    .append(Math.round(entry.getValue() / seconds / cores * 100)).append('%');
-        }
-        return text + " of " + cores + " cores";
+        return eachComponent(used, (name, cpu) -> name + " " + Math.round(cpu / seconds / cores * 100) + "%")
+                + " of " + cores + " cores";
+    }
+
+    /** One part per component of a CPU reading (not its total), joined with commas. */
+    private static String eachComponent(Map<String, Double> used,
+                                        java.util.function.BiFunction<String, Double, String> part) {
+        return used.entrySet().stream().filter(entry -> !entry.getKey().equals("total"))
+                .map(entry -> part.apply(entry.getKey(), entry.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 }
