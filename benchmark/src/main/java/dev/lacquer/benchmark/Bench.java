@@ -18,8 +18,9 @@ public final class Bench {
     public final String runId;
     private final byte[] photo;
     private ApiClient api;
-    /** Set by scenario 0 when it ran in this run: the ceiling in jobs per second and its limiting component. */
+    /** Processes of the services warmed in this run ({@link #warmUp}, scenario 1). */
     private final java.util.Set<Long> warmedPids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Set by scenario 0 when it ran in this run: the ceiling in jobs per second and its limiting component. */
     public volatile double ceilingJobsPerSecond = Double.NaN;
     public volatile String ceilingComponent = "";
     /** Set by scenario 1 when it ran in this run: the sustained whole-loop throughput in jobs per second. */
@@ -120,13 +121,13 @@ public final class Bench {
             }
             tracker.awaitAll(60_000);
         }
-        warmed(services);
+        warmed();
         Progress.say("warm-up " + outcome.describe());
         return outcome;
     }
 
     /** The services as they run now count as warm: {@link #warmUp} leaves them alone. */
-    public void warmed(Services services) {
+    public void warmed() {
         warmedPids.add(services.api().pid());
         warmedPids.add(services.worker().pid());
     }

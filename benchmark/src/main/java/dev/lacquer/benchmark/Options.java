@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * @param scenarios   scenarios to run, in the order given
  * @param duration    seconds of each measured phase (soak: {@link #soakSeconds()})
  * @param soak        seconds of the fault soak's job stream (0: derived from the duration)
- * @param warmup      the longest warm-up of scenario 1, in seconds: its closed loop runs until the completion rate
- *                    stops rising (the services' JIT has settled) or this long, before anything is measured
+ * @param warmup      the longest warm-up, in seconds, before scenarios 1, 2 and 4 measure services not yet warm:
+ *                    load runs until the services' JIT has settled ({@link WarmUp}) or this long
  * @param javaHome    the JDK the services run on ({@code --java-home}; default: the benchmark's own)
  * @param command     the command line that started the run, for the results
  * @param apiEnv      extra environment of the API ({@code --api-env KEY=VALUE}), to measure a change of setting

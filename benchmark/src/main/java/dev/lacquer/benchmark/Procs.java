@@ -49,11 +49,12 @@ public final class Procs {
 
     /** CPU seconds (user + system) used so far by one process, 0 when it is gone. */
     public static double cpuSeconds(long pid) {
-        String[] fields = statFields(pid);
-        if (fields == null) {
-            return 0;
-        }
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        return cpuSecondsOf(statFields(pid));
+    }
+
+    /** utime + stime of a stat line's fields, in seconds; 0 for none. */
+    private static double cpuSecondsOf(String[] fields) {
+        return fields == null ? 0 : (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
     /**
@@ -66,10 +67,7 @@ public final class Procs {
             for (Path task : tasks.toList()) {
                 try {
                     if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-                        String[] fields = statFields(task.resolve("stat"));
-                        if (fields != null) {
-                            total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-                        }
+                        total += cpuSecondsOf(statFields(task.resolve("stat")));
                     }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile

@@ -101,7 +101,7 @@ public final class Throughput implements Scenario {
             }
             WarmUp.Outcome warmUp = WarmUp.run(tracker::completed, bench.watched(true), bench.options.warmup());
             Progress.say("phase A: warm-up " + warmUp.describe());
-            bench.warmed(services);
+            bench.warmed();
             long aStart = System.nanoTime();
             measuring.set(aStart);
             long aCompletedBefore = tracker.completed();
