@@ -16,14 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * Publishes outbox rows to Kafka and deletes them once the broker acknowledged them ({@link OutboxPublisher}): rows
  * are claimed for a lease, so any number of API replicas relay at once and each row is sent by one replica at a time
  * (a replica that dies after sending leaves a duplicate; consumers deduplicate on the event id). Woken after every
- * commit that wrote a row ({@link Outbox}), and polls as a safety net. After a pass that did not get everything
- * acknowledged (the broker is unreachable) it sends one row at a time until one is acknowledged, so an absent broker
- * holds one record in the producer, not a batch.
+ * commit that wrote an unclaimed row ({@link Outbox}), and polls as a safety net. A new job's request is claimed when
+ * it is written and sent right after its commit ({@link AfterCommitSends}), without a pass. After a pass that did not
+ * get everything acknowledged, or a refused send after a commit (the broker is unreachable), every row goes through
+ * passes, one row at a time, until one is acknowledged, so an absent broker holds one record in the producer, not a
+ * batch.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private final OutboxPublisher publisher;
+    private final AfterCommitSends afterCommit;
     private final OutboxClaims claims;
     private final LacquerConfig.Outbox config;
     private final Semaphore wakeUps = new Semaphore(0);
@@ -35,6 +38,7 @@ public class OutboxRelay {
         this.config = config.outbox();
         this.claims = claims;
         this.publisher = new OutboxPublisher(claims, sender, this.config.claimLease());
+        this.afterCommit = new AfterCommitSends(claims, sender, this::sendRefused);
         Gauge.builder("lacquer.outbox.backlog", backlog, AtomicLong::get)
                 .description("Outbox rows not yet published, as last seen by this replica").register(metrics);
     }
@@ -47,10 +51,28 @@ public class OutboxRelay {
     void stop(@Observes ShutdownEvent ignored) {
         running = false;
         wakeUp();
+        afterCommit.stop();
     }
 
+    /** A committed transaction wrote an unclaimed row. */
     public void wakeUp() {
         wakeUps.release();
+    }
+
+    /** Whether rows may be claimed at write and sent after their commit: not while the broker is in trouble. */
+    boolean sendsAfterCommit() {
+        return !brokerTrouble;
+    }
+
+    /** Sends a committed row that was claimed for this replica when it was written. */
+    void sendAfterCommit(OutboxRecord record) {
+        afterCommit.send(record);
+    }
+
+    /** The producer refused a record sent after its commit (it was released): passes take over until an ack. */
+    void sendRefused() {
+        brokerTrouble = true;
+        wakeUp();
     }
 
     private void run() {

@@ -12,7 +12,11 @@ import dev.lacquer.model.Topics;
 import dev.lacquer.model.event.CloudEventHeaders;
 import dev.lacquer.model.event.EventCodec;
 import dev.lacquer.model.event.GenerationCancelRequested;
+import dev.lacquer.model.ObjectKeys;
 import dev.lacquer.model.event.GenerationEvent;
+import dev.lacquer.model.event.GenerationRequested;
+import dev.lacquer.model.event.ModelOptions;
+import dev.lacquer.model.DesignSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -80,6 +84,9 @@ class OutboxRelayTest {
 
     @Inject
     LacquerConfig config;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     EntityManager em;
@@ -230,12 +237,69 @@ class OutboxRelayTest {
     }
 
     @Test
-    void aCommittedRowIsPublishedOnTheWakeUpAfterTheCommit() {
+    void aNewJobsRequestIsSentAtItsCommitAndSettledAfterTheAck() {
         ApiClient user = ApiClient.newUser("relay");
         try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {
             UUID jobId = user.createJob("wake-up pink", 1);
-            // The poll is off in this profile: only the wake-up after the create's commit can have sent it.
+            // The poll is off in this profile: only the send at the create's commit can have sent it.
             assertEquals(1, Kafka.await(requests, r -> jobId.toString().equals(r.key()), 1, WAIT).size());
+            await().atMost(WAIT).until(() -> !rowOfJobExists(jobId));
+            assertTrue(pickUpClockStarted(jobId), "the ack started the job's pick-up clock");
+        }
+    }
+
+    @Test
+    void aNewJobsRequestIsWrittenClaimedSoNoPassTakesItAndItIsSentOnce() {
+        GenerationRequested request = requestOf(UUID.randomUUID());
+        try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {
+            String stateInItsTransaction = QuarkusTransaction.requiringNew().call(() -> {
+                outbox.enqueueNewJobRequest(request);
+                return claimStateInCurrentTransaction(request.eventId());
+            });
+            assertEquals("claimed", stateInItsTransaction);
+            relay.drain();
+            List<ConsumerRecord<String, String>> published = Kafka.await(requests,
+                    r -> request.eventId().toString().equals(header(r, CloudEventHeaders.ID)), 2, Duration.ofSeconds(5));
+            assertEquals(1, published.size(), "sent once, by the commit, not again by a pass");
+            await().atMost(WAIT).until(() -> !rowOfJobExists(request.jobId()));
+        }
+    }
+
+    @Test
+    void aSendRefusedAfterItsCommitReleasesTheRowForThePassesWhichSendItOnceKafkaIsBack() throws Exception {
+        GenerationEvent event = cancelOf(UUID.randomUUID(), 1);
+        CountDownLatch refusedReported = new CountDownLatch(1);
+        try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS);
+             UnreachableKafka unreachable = new UnreachableKafka()) {
+            long id = insertClaimed(event);
+            AfterCommitSends sends = new AfterCommitSends(claims, unreachable, refusedReported::countDown);
+            try {
+                sends.send(recordOf(id, event));
+                assertTrue(refusedReported.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the refusal is reported");
+            } finally {
+                sends.stop();
+            }
+            assertEquals("unclaimed", claimState(id), "released at once, not held until the lease ends");
+
+            assertTrue(relay.drain() >= 1);
+            assertEquals(1, awaitEvents(requests, Set.of(event.eventId()), 1).size());
+            assertTrue(!exists(id));
+        }
+    }
+
+    @Test
+    void whileTheBrokerIsInTroubleANewJobsRequestIsWrittenUnclaimedAndAPassSendsIt() {
+        GenerationRequested request = requestOf(UUID.randomUUID());
+        try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {
+            relay.sendRefused();
+            String stateInItsTransaction = QuarkusTransaction.requiringNew().call(() -> {
+                outbox.enqueueNewJobRequest(request);
+                return claimStateInCurrentTransaction(request.eventId());
+            });
+            assertEquals("unclaimed", stateInItsTransaction);
+            // The poll is off: the pass woken by the commit sent it, and its ack ends the trouble.
+            assertEquals(1, awaitEvents(requests, Set.of(request.eventId()), 1).size());
+            await().atMost(WAIT).until(relay::sendsAfterCommit);
         }
     }
 
@@ -288,6 +352,45 @@ class OutboxRelayTest {
                 .setParameter(4, event.type())
                 .setParameter(5, EventCodec.encode(event))
                 .getSingleResult()).longValue());
+    }
+
+    /** Writes an outbox row claimed for a lease, as {@link Outbox#enqueueNewJobRequest} does, without sending it. */
+    private long insertClaimed(GenerationEvent event) {
+        long id = insert(event);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "update outbox set claimed_until = now() + interval '60 seconds' where id = ?1")
+                .setParameter(1, id).executeUpdate());
+        return id;
+    }
+
+    private static OutboxRecord recordOf(long id, GenerationEvent event) {
+        return new OutboxRecord(id, event.eventId(), Topics.REQUESTS, event.jobId().toString(), event.type(),
+                EventCodec.encode(event), null);
+    }
+
+    private static GenerationRequested requestOf(UUID jobId) {
+        String userId = "relay-test";
+        return GenerationRequested.of(jobId, userId, 1, "claimed at write", DesignSettings.none(),
+                ObjectKeys.original(userId, jobId), "image/png", 1, ModelOptions.defaults());
+    }
+
+    private String claimStateInCurrentTransaction(UUID eventId) {
+        return (String) em.createNativeQuery("""
+                        select case when claimed_until is null then 'unclaimed' else 'claimed' end
+                          from outbox where event_id = ?1""")
+                .setParameter(1, eventId).getSingleResult();
+    }
+
+    private boolean rowOfJobExists(UUID jobId) {
+        return QuarkusTransaction.requiringNew().call(() -> !em.createNativeQuery(
+                        "select 1 from outbox where message_key = ?1")
+                .setParameter(1, jobId.toString()).getResultList().isEmpty());
+    }
+
+    private boolean pickUpClockStarted(UUID jobId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "select lease_expires_at is not null from generation_jobs where id = ?1")
+                .setParameter(1, jobId).getSingleResult().equals(Boolean.TRUE));
     }
 
     private boolean exists(long id) {

@@ -220,7 +220,7 @@ public final class Ceiling implements Scenario {
                     String user = "ceiling-u" + ThreadLocalRandom.current().nextInt(USERS);
                     created.add(new JobRef(createJob(c, user, payload), user));
                 });
-        Measured relay = relay(bench);
+        Measured settling = settling(bench);
         List<JobRef> jobs = new ArrayList<>(created);
         Collections.shuffle(jobs);
         List<JobRef> parallel = jobs.subList(0, jobs.size() * 2 / 3);
@@ -247,25 +247,25 @@ public final class Ceiling implements Scenario {
                 return null;
             });
         }
-        double perJob = 1 / create.rate() + 1 / relay.rate() + 1 / started.rate() + PROGRESS_PER_JOB / progress.rate()
+        double perJob = 1 / create.rate() + 1 / settling.rate() + 1 / started.rate() + PROGRESS_PER_JOB / progress.rate()
                 + 1 / completed.rate();
         double jobsPerSecond = 1 / perJob;
         String conns = ", " + PG_CONNECTIONS + " connections";
         bench.results.row("0", "PostgreSQL create: rate-window upsert + credit summary + active jobs, then lock account "
                 + "+ re-check + job row + outbox row (2 transactions)" + conns, Fmt.rate(create.rate()) + " creates/s (p99 "
                 + Fmt.ms(create.hist().p99()) + " ms)");
-        bench.results.row("0", "PostgreSQL outbox relay (claim 200 rows SKIP LOCKED for a lease; then delete, set pick-up lease: 2 transactions), "
-                + "1 connection", Fmt.rate(relay.rate()) + " rows/s");
+        bench.results.row("0", "PostgreSQL outbox settling (the rows were claimed when written; delete 200 acknowledged, set their "
+                + "pick-up lease: 1 transaction), 1 connection", Fmt.rate(settling.rate()) + " rows/s");
         bench.results.row("0", "PostgreSQL started / progress / completed (+2 looks) event transactions" + conns,
                 Fmt.rate(started.rate()) + " / " + Fmt.rate(progress.rate()) + " / " + Fmt.rate(completed.rate())
                         + " per s");
-        bench.results.row("0", "PostgreSQL per job (create + relay + started + " + PROGRESS_PER_JOB + " progress + completed)" + conns,
+        bench.results.row("0", "PostgreSQL per job (create + settling + started + " + PROGRESS_PER_JOB + " progress + completed)" + conns,
                 Fmt.rate(jobsPerSecond) + " jobs/s");
         bench.results.row("0", "PostgreSQL: the " + (2 + PROGRESS_PER_JOB) + " event transactions of a job on ONE connection, one at a time "
                 + "(the API's event consumer now applies a poll's events in one transaction)", Fmt.rate(serialEvents.rate()) + " jobs/s");
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("create", summary(create));
-        detail.put("relay_rows", summary(relay));
+        detail.put("outbox_settling_rows", summary(settling));
         detail.put("started", summary(started));
         detail.put("progress", summary(progress));
         detail.put("completed", summary(completed));
@@ -350,10 +350,15 @@ public final class Ceiling implements Scenario {
         return measured;
     }
 
-    private Measured relay(Bench bench) throws Exception {
+    /**
+     * The settling of acknowledged requests, as the API's after-commit sends do it (a new job's row is written claimed,
+     * so there is no claim transaction): delete the rows and start the jobs' pick-up clock, 200 rows a transaction.
+     * Reading which rows to settle stands for the records the API holds in memory, so it is not timed.
+     */
+    private Measured settling(Bench bench) throws Exception {
         Hist hist = new Hist();
         long rows = 0;
-        long start = System.nanoTime();
+        long settlingNanos = 0;
         try (Db db = bench.db()) {
             Connection c = db.connection();
             try (Statement s = c.createStatement()) {
@@ -361,20 +366,14 @@ public final class Ceiling implements Scenario {
             }
             c.setAutoCommit(false);
             while (true) {
-                long t = System.nanoTime();
                 List<Long> ids = new ArrayList<>();
                 List<UUID> jobs = new ArrayList<>();
-                // The relay's claim (its own transaction; Kafka is awaited between it and the settling one).
-                try (PreparedStatement claim = c.prepareStatement("with candidates as materialized (select id from outbox"
-                        + " where claimed_until is null or claimed_until <= now() order by id limit 200"
-                        + " for update skip locked) update outbox o set claimed_until = now() + interval '60 seconds'"
-                        + " from candidates where o.id = candidates.id"
-                        + " returning o.id, o.event_id, o.topic, o.message_key, o.event_type, o.payload")) {
-                    try (ResultSet rs = claim.executeQuery()) {
+                try (PreparedStatement acknowledged = c.prepareStatement(
+                        "select id, message_key from outbox order by id limit 200")) {
+                    try (ResultSet rs = acknowledged.executeQuery()) {
                         while (rs.next()) {
                             ids.add(rs.getLong(1));
-                            jobs.add(UUID.fromString(rs.getString(4)));
-                            rs.getString(6);
+                            jobs.add(UUID.fromString(rs.getString(2)));
                         }
                     }
                 }
@@ -382,6 +381,7 @@ public final class Ceiling implements Scenario {
                 if (ids.isEmpty()) {
                     break;
                 }
+                long t = System.nanoTime();
                 try (PreparedStatement delete = c.prepareStatement("delete from outbox where id = any(?)")) {
                     delete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                     delete.executeUpdate();
@@ -393,12 +393,14 @@ public final class Ceiling implements Scenario {
                     lease.executeUpdate();
                 }
                 c.commit();
+                long took = System.nanoTime() - t;
+                settlingNanos += took;
                 rows += ids.size();
-                hist.recordNanos(System.nanoTime() - t);
+                hist.recordNanos(took);
             }
         }
-        Measured measured = new Measured(rows, (System.nanoTime() - start) / 1e9, hist);
-        Progress.say("PostgreSQL outbox relay: " + Fmt.rate(measured.rate()) + " rows/s");
+        Measured measured = new Measured(rows, settlingNanos / 1e9, hist);
+        Progress.say("PostgreSQL outbox settling: " + Fmt.rate(measured.rate()) + " rows/s");
         return measured;
     }
 
@@ -437,8 +439,10 @@ public final class Ceiling implements Scenario {
             s.setTimestamp(7, now);
             s.executeUpdate();
         }
+        // Written claimed for the replica that sends it at the commit.
         try (PreparedStatement s = c.prepareStatement("insert into outbox (event_id, topic, message_key, event_type,"
-                + " payload, created_at) values (?, 'generation.requests', ?, 'GenerationRequested', ?, ?)")) {
+                + " payload, created_at, claimed_until) values (?, 'generation.requests', ?, 'GenerationRequested', ?, ?,"
+                + " now() + interval '60 seconds')")) {
             s.setObject(1, UUID.randomUUID());
             s.setString(2, id.toString());
             s.setString(3, payload);

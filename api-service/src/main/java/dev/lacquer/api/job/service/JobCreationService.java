@@ -109,7 +109,7 @@ public class JobCreationService {
         job.createdAt = now;
         job.updatedAt = now;
         jobs.insertNew(job);
-        requests.request(job);
+        requests.requestNew(job);
         changes.record(job, "created");
         return job;
     }

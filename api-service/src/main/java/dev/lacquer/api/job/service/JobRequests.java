@@ -24,10 +24,19 @@ public class JobRequests {
         this.changes = changes;
     }
 
+    /** Asks a worker to generate a job created in this transaction: sent at the commit (the job's first message). */
+    public void requestNew(GenerationJob job) {
+        outbox.enqueueNewJobRequest(requestOf(job));
+    }
+
     /** Asks a worker to generate the job's current attempt. */
     public void request(GenerationJob job) {
-        outbox.enqueueRequest(GenerationRequested.of(job.id, job.userId, job.attempt, job.prompt, job.designSettings,
-                job.originalImageKey, job.originalContentType, job.imageCount, ModelOptions.defaults()));
+        outbox.enqueueRequest(requestOf(job));
+    }
+
+    private static GenerationRequested requestOf(GenerationJob job) {
+        return GenerationRequested.of(job.id, job.userId, job.attempt, job.prompt, job.designSettings,
+                job.originalImageKey, job.originalContentType, job.imageCount, ModelOptions.defaults());
     }
 
     /** Requests the job again as its next attempt; the worker must start it within the pick-up timeout. */

@@ -1,0 +1,110 @@
+package dev.lacquer.api.messaging;
+
+import io.quarkus.logging.Log;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends outbox rows that were claimed when they were written ({@link Outbox#enqueueNewJobRequest}) as soon as their
+ * transaction commits, with no claim transaction and no relay pass in between: a new job's request is on its way to
+ * the worker while the API still answers 202. The broker's answers are settled in batches by one virtual thread
+ * (acknowledged rows deleted and their pick-up clock started, refused ones released for the relay's claim passes,
+ * which then take over one row at a time). A row whose answer never comes (the replica dies) keeps its claim until
+ * the lease runs out, and is then sent again by any relay, as a claimed row is.
+ */
+public class AfterCommitSends {
+
+    private static final long IDLE_WAIT_MILLIS = 200;
+
+    private final OutboxClaims claims;
+    private final OutboxSender sender;
+    private final Runnable onRefused;
+    private final LinkedBlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+    private volatile boolean running = true;
+    private final Thread settler;
+
+    /**
+     * @param onRefused called after a batch in which the producer refused a record: the broker is in trouble, so
+     *                  rows should go through the relay's claim passes until one is acknowledged
+     */
+    public AfterCommitSends(OutboxClaims claims, OutboxSender sender, Runnable onRefused) {
+        this.claims = claims;
+        this.sender = sender;
+        this.onRefused = onRefused;
+        this.settler = Thread.ofVirtual().name("outbox-settler").start(this::settleUntilStopped);
+    }
+
+    /** Sends a committed row this replica claimed at write; returns at once, the answer is settled later. */
+    public void send(OutboxRecord record) {
+        CompletableFuture<Void> ack;
+        try {
+            ack = sender.send(record).toCompletableFuture();
+        } catch (RuntimeException e) {
+            ack = CompletableFuture.failedFuture(e);
+        }
+        ack.whenComplete((ignored, failure) -> answers.add(new Answer(record, failure)));
+    }
+
+    /** Settles what was answered so far and stops; rows still unanswered keep their claim until the lease ends. */
+    public void stop() {
+        running = false;
+        settler.interrupt();
+        try {
+            settler.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void settleUntilStopped() {
+        while (running) {
+            try {
+                Answer first = answers.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    settle(first);
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        Answer left = answers.poll();
+        if (left != null) {
+            settle(left);
+        }
+    }
+
+    /** Settles {@code first} and every answer that arrived meanwhile, in one transaction. */
+    private void settle(Answer first) {
+        List<Answer> batch = new ArrayList<>();
+        batch.add(first);
+        answers.drainTo(batch);
+        List<OutboxRecord> published = new ArrayList<>(batch.size());
+        List<OutboxRecord> refused = new ArrayList<>();
+        Throwable firstFailure = null;
+        for (Answer answer : batch) {
+            if (answer.failure() == null) {
+                published.add(answer.record());
+            } else {
+                refused.add(answer.record());
+                firstFailure = firstFailure == null ? answer.failure() : firstFailure;
+            }
+        }
+        try {
+            claims.settle(published, refused);
+        } catch (RuntimeException e) {
+            Log.warnf("outbox: %d answers from the broker not recorded; those rows are sent again after their lease: %s",
+                    batch.size(), e.getMessage());
+        }
+        if (firstFailure != null) {
+            Log.warnf("outbox: %d records refused by the producer, released for the relay: %s", refused.size(),
+                    firstFailure.toString());
+            onRefused.run();
+        }
+    }
+
+    private record Answer(OutboxRecord record, Throwable failure) {
+    }
+}
