@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads generation.events and generation.requests from their ends, outside any consumer group (it changes nothing
  * for the services' groups), and remembers when the worker says each job started and completed ({@code occurredAt},
- * the worker's clock, which is this machine's clock) and when the API's outbox relay produced each job's request
+ * the worker's clock, which is this machine's clock) and when the API produced each job's request
  * (the record's timestamp, whole milliseconds).
  */
 public final class EventWatcher implements AutoCloseable {
@@ -98,7 +98,7 @@ public final class EventWatcher implements AutoCloseable {
         }
     }
 
-    /** When the API's outbox relay produced the job's first GenerationRequested (the record's timestamp). */
+    /** When the API produced the job's first GenerationRequested (the record's timestamp). */
     public Instant requestedAt(UUID job) {
         return requested.get(job);
     }

@@ -4,13 +4,18 @@ import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends outbox rows that were claimed when they were written ({@link Outbox#enqueueNewJobRequest}) as soon as their
  * transaction commits, with no claim transaction and no relay pass in between: a new job's request is on its way to
- * the worker while the API still answers 202. The broker's answers are settled in batches by one virtual thread
+ * the worker while the API still answers 202. One virtual thread sends: everything committed since its last batch,
+ * then it waits for that batch's answers (at most {@value #PACING_MILLIS} ms) before the next, so under load the
+ * records travel in batches as large as the load makes them, and downstream (the worker's polls, its events, the
+ * API's event transactions) works in batches too. A second thread settles the broker's answers in batches
  * (acknowledged rows deleted and their pick-up clock started, refused ones released for the relay's claim passes,
  * which then take over one row at a time). A row whose answer never comes (the replica dies) keeps its claim until
  * the lease runs out, and is then sent again by any relay, as a claimed row is.
@@ -18,12 +23,16 @@ import java.util.concurrent.TimeUnit;
 public class AfterCommitSends {
 
     private static final long IDLE_WAIT_MILLIS = 200;
+    /** The longest a batch's answers hold the next batch back (a broker in trouble answers only after a timeout). */
+    static final long PACING_MILLIS = 50;
 
     private final OutboxClaims claims;
     private final OutboxSender sender;
     private final Runnable onRefused;
+    private final LinkedBlockingQueue<OutboxRecord> committed = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
+    private final Thread sending;
     private final Thread settler;
 
     /**
@@ -34,25 +43,59 @@ public class AfterCommitSends {
         this.claims = claims;
         this.sender = sender;
         this.onRefused = onRefused;
+        this.sending = Thread.ofVirtual().name("outbox-after-commit").start(this::sendUntilStopped);
         this.settler = Thread.ofVirtual().name("outbox-settler").start(this::settleUntilStopped);
     }
 
     /** Sends a committed row this replica claimed at write; returns at once, the answer is settled later. */
     public void send(OutboxRecord record) {
-        CompletableFuture<Void> ack;
-        try {
-            ack = sender.send(record).toCompletableFuture();
-        } catch (RuntimeException e) {
-            ack = CompletableFuture.failedFuture(e);
-        }
-        ack.whenComplete((ignored, failure) -> answers.add(new Answer(record, failure)));
+        committed.add(record);
     }
 
-    /** Settles what was answered so far and stops; rows still unanswered keep their claim until the lease ends. */
+    private void sendUntilStopped() {
+        while (running) {
+            try {
+                OutboxRecord first = committed.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    sendBatch(first);
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    /** Sends {@code first} and every row committed meanwhile, then waits (paced) for their answers. */
+    private void sendBatch(OutboxRecord first) throws InterruptedException {
+        List<OutboxRecord> batch = new ArrayList<>();
+        batch.add(first);
+        committed.drainTo(batch);
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxRecord record = batch.get(i);
+            CompletableFuture<Void> ack;
+            try {
+                ack = sender.send(record).toCompletableFuture();
+            } catch (RuntimeException e) {
+                ack = CompletableFuture.failedFuture(e);
+            }
+            acks[i] = ack.whenComplete((ignored, failure) -> answers.add(new Answer(record, failure)));
+        }
+        try {
+            CompletableFuture.allOf(acks).get(PACING_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Each answer is settled on its own; the wait only paces the batches.
+        }
+    }
+
+    /**
+     * Settles what was answered so far and stops (within the idle wait: the settler is not interrupted, so a
+     * settling transaction in progress completes); rows still unanswered keep their claim until the lease ends.
+     */
     public void stop() {
         running = false;
-        settler.interrupt();
         try {
+            sending.join(TimeUnit.SECONDS.toMillis(5));
             settler.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

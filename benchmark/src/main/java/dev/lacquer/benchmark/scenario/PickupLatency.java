@@ -49,7 +49,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Scenario 2, pick-up latency: creates at a fixed rate (open loop), from the create's commit (the 202 answer, sent
  * right after it) to the worker starting the job ({@code GenerationStarted.occurredAt}). Beside it, on the same
  * broker in the same run: raw Kafka send → consumer receive at the same rate (own client, acks=all, linger 1 ms,
- * like the outbox relay), and Kafka's EndToEndLatency tool.
+ * like the API's outbox producer), and Kafka's EndToEndLatency tool.
  */
 public final class PickupLatency implements Scenario {
 
@@ -161,7 +161,7 @@ public final class PickupLatency implements Scenario {
                         + ")",
                 pickup.brief());
         bench.results.row("2", "Pick-up in two legs (the request record's timestamp, whole ms): 202 → request "
-                        + "produced (API's outbox relay) / request produced → GenerationStarted (broker, worker poll, "
+                        + "produced (the API's send at the commit) / request produced → GenerationStarted (broker, worker poll, "
                         + "hand-off to the job's thread)", relayLeg.brief() + " / " + workerLeg.brief());
         bench.results.row("2", "Pick-up as the database sees it (created_at → started_at, includes the event's way"
                 + " back to the API)", pickupDb.brief());
