@@ -130,7 +130,8 @@ public interface LacquerConfig {
         int batchSize();
 
         /**
-         * How long a claimed row belongs to the relay that claimed it; a row whose relay died is sent again after it.
+         * How long a claimed row belongs to the replica that claimed it (a relay pass, or the create that wrote a new
+         * job's request claimed); a row whose replica died is sent again after it.
          * A relay waits for the broker's acks at most half of this. Keep it well above the producer's
          * {@code delivery.timeout.ms}, so a row is in flight at one replica at a time unless Kafka is away longer.
          */

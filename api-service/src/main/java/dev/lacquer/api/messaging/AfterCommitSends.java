@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Sends outbox rows that were claimed when they were written ({@link Outbox#enqueueNewJobRequest}) as soon as their
@@ -43,8 +44,15 @@ public class AfterCommitSends {
         this.claims = claims;
         this.sender = sender;
         this.onRefused = onRefused;
-        this.sending = Thread.ofVirtual().name("outbox-after-commit").start(this::sendUntilStopped);
-        this.settler = Thread.ofVirtual().name("outbox-settler").start(this::settleUntilStopped);
+        this.sending = Thread.ofVirtual().name("outbox-after-commit")
+                .start(() -> inBatchesUntilStopped(committed, this::sendBatch));
+        this.settler = Thread.ofVirtual().name("outbox-settler").start(() -> {
+            inBatchesUntilStopped(answers, this::settle);
+            Answer left = answers.poll();
+            if (left != null) {
+                settle(batchOf(left, answers));
+            }
+        });
     }
 
     /** Sends a committed row this replica claimed at write; returns at once, the answer is settled later. */
@@ -52,39 +60,19 @@ public class AfterCommitSends {
         committed.add(record);
     }
 
-    private void sendUntilStopped() {
-        while (running) {
-            try {
-                OutboxRecord first = committed.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    sendBatch(first);
-                }
-            } catch (InterruptedException e) {
-                break;
-            }
-        }
-    }
-
-    /** Sends {@code first} and every row committed meanwhile, then waits (paced) for their answers. */
-    private void sendBatch(OutboxRecord first) throws InterruptedException {
-        List<OutboxRecord> batch = new ArrayList<>();
-        batch.add(first);
-        committed.drainTo(batch);
+    /** Sends a batch of committed rows, then waits (paced) for their answers. */
+    private void sendBatch(List<OutboxRecord> batch) {
         CompletableFuture<?>[] acks = new CompletableFuture<?>[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             OutboxRecord record = batch.get(i);
-            CompletableFuture<Void> ack;
-            try {
-                ack = sender.send(record).toCompletableFuture();
-            } catch (RuntimeException e) {
-                ack = CompletableFuture.failedFuture(e);
-            }
-            acks[i] = ack.whenComplete((ignored, failure) -> answers.add(new Answer(record, failure)));
+            acks[i] = sender.answerOf(record).whenComplete((ignored, failure) -> answers.add(new Answer(record, failure)));
         }
         try {
             CompletableFuture.allOf(acks).get(PACING_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Each answer is settled on its own; the wait only paces the batches.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -102,28 +90,32 @@ public class AfterCommitSends {
         }
     }
 
-    private void settleUntilStopped() {
-        while (running) {
+    /**
+     * Hands {@code handle} what is in the queue, as one batch, whenever something arrives, until stopped; a thread
+     * interrupted stops too.
+     */
+    private <T> void inBatchesUntilStopped(LinkedBlockingQueue<T> queue, Consumer<List<T>> handle) {
+        while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                Answer first = answers.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                T first = queue.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 if (first != null) {
-                    settle(first);
+                    handle.accept(batchOf(first, queue));
                 }
             } catch (InterruptedException e) {
-                break;
+                return;
             }
-        }
-        Answer left = answers.poll();
-        if (left != null) {
-            settle(left);
         }
     }
 
-    /** Settles {@code first} and every answer that arrived meanwhile, in one transaction. */
-    private void settle(Answer first) {
-        List<Answer> batch = new ArrayList<>();
+    private static <T> List<T> batchOf(T first, LinkedBlockingQueue<T> queue) {
+        List<T> batch = new ArrayList<>();
         batch.add(first);
-        answers.drainTo(batch);
+        queue.drainTo(batch);
+        return batch;
+    }
+
+    /** Settles the batch in one transaction. */
+    private void settle(List<Answer> batch) {
         List<OutboxRecord> published = new ArrayList<>(batch.size());
         List<OutboxRecord> refused = new ArrayList<>();
         Throwable firstFailure = null;

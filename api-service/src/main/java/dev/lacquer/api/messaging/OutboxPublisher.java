@@ -39,7 +39,7 @@ public class OutboxPublisher {
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>(claimed.size());
         for (OutboxRecord record : claimed) {
-            acks.add(sendOne(record));
+            acks.add(sender.answerOf(record));
         }
         awaitAll(acks);
         List<OutboxRecord> published = new ArrayList<>(claimed.size());
@@ -98,14 +98,6 @@ public class OutboxPublisher {
                 }
             });
         });
-    }
-
-    private CompletableFuture<Void> sendOne(OutboxRecord record) {
-        try {
-            return sender.send(record).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     private void awaitAll(List<CompletableFuture<Void>> acks) {
