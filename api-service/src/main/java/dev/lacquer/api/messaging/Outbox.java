@@ -39,12 +39,7 @@ public class Outbox {
     /** A message for the worker, sent by the relay's next pass after the commit. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueueRequest(GenerationEvent event) {
-        String payload = EventCodec.encode(event);
-        sql.update("""
-                        insert into outbox (event_id, topic, message_key, event_type, payload, created_at, trace_parent)
-                        values (?, ?, ?, ?, ?, ?, ?)""",
-                event.eventId(), Topics.REQUESTS, event.jobId().toString(), event.type(), payload, Instant.now(),
-                currentTraceParent());
+        insert(event, null);
         afterCommit(relay::wakeUp);
     }
 
@@ -60,19 +55,23 @@ public class Outbox {
             enqueueRequest(request);
             return;
         }
-        String payload = EventCodec.encode(request);
+        OutboxRecord record = insert(request, claimLease);
+        afterCommit(() -> relay.sendAfterCommit(record));
+    }
+
+    /** Writes the event's row, claimed for {@code claimFor} on the database's clock, or unclaimed when it is null. */
+    private OutboxRecord insert(GenerationEvent event, Duration claimFor) {
+        String payload = EventCodec.encode(event);
         String traceParent = currentTraceParent();
-        String key = request.jobId().toString();
-        long id = sql.query("""
+        String key = event.jobId().toString();
+        long id = sql.queryLong("""
                         insert into outbox (event_id, topic, message_key, event_type, payload, created_at, trace_parent,
                                             claimed_until)
                         values (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
                         returning id""",
-                rs -> rs.getLong(1), request.eventId(), Topics.REQUESTS, key, request.type(), payload, Instant.now(),
-                traceParent, claimLease.toMillis() / 1000.0).getFirst();
-        OutboxRecord record = new OutboxRecord(id, request.eventId(), Topics.REQUESTS, key, request.type(), payload,
-                traceParent);
-        afterCommit(() -> relay.sendAfterCommit(record));
+                event.eventId(), Topics.REQUESTS, key, event.type(), payload, Instant.now(), traceParent,
+                claimFor == null ? null : claimFor.toMillis() / 1000.0);
+        return new OutboxRecord(id, event.eventId(), Topics.REQUESTS, key, event.type(), payload, traceParent);
     }
 
     private void afterCommit(Runnable action) {
