@@ -110,6 +110,23 @@ public final class ServiceProcess {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: the JVM keeps its state (compiled code, heap, connections) but runs nothing until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+        }
+    }
+
     public long rssBytes() {
         return Procs.rssBytes(pid());
     }

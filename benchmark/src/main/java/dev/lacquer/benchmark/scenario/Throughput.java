@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -165,7 +166,7 @@ public final class Throughput implements Scenario {
             double openRate = bCompleted / bSeconds;
             double slope = slope(bBacklog, bBacklog.size() / 3);
             long backlogEnd = bBacklog.isEmpty() ? 0 : bBacklog.getLast()[1];
-            // Stable: the backlog grows by less than 5 % of the offered rate per second over the last 2/3.
+            // Stable: the backlog grows by less than 5 % of the offered rate per second over the last 2/3 (median slope).
             boolean stable = slope < 0.05 * rate && backlogEnd < rate * 5 + 50;
             Progress.say(String.format(Locale.ROOT, "phase B: offered %s/s, finished %s/s, backlog slope %.1f jobs/s,"
                     + " backlog at end %d (%s)", Fmt.rate(rate), Fmt.rate(openRate), slope, backlogEnd,
@@ -257,24 +258,28 @@ public final class Throughput implements Scenario {
         }
     }
 
-    /** Least-squares slope (per second) of the backlog column over the samples from {@code from} on. */
+    /**
+     * Slope (per second) of the backlog column over the samples from {@code from} on: the median of the slopes
+     * between every pair of samples (Theil–Sen). One stall that drains again (a checkpoint, a GC pause, the load
+     * generator late) moves a least-squares line a lot and this median little; a backlog that keeps growing moves
+     * both.
+     */
     static double slope(List<long[]> samples, int from) {
         List<long[]> tail = samples.subList(Math.min(from, samples.size()), samples.size());
-        int n = tail.size();
-        if (n < 2) {
+        List<Double> slopes = new ArrayList<>();
+        for (int a = 0; a < tail.size(); a++) {
+            for (int b = a + 1; b < tail.size(); b++) {
+                long dx = tail.get(b)[0] - tail.get(a)[0];
+                if (dx != 0) {
+                    slopes.add((double) (tail.get(b)[1] - tail.get(a)[1]) / dx);
+                }
+            }
+        }
+        if (slopes.isEmpty()) {
             return 0;
         }
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (long[] sample : tail) {
-            sx += sample[0];
-            sy += sample[1];
-            sxx += (double) sample[0] * sample[0];
-            sxy += (double) sample[0] * sample[1];
-        }
-        double denominator = n * sxx - sx * sx;
-        return denominator == 0 ? 0 : (n * sxy - sx * sy) / denominator;
+        Collections.sort(slopes);
+        int middle = slopes.size() / 2;
+        return slopes.size() % 2 == 1 ? slopes.get(middle) : (slopes.get(middle - 1) + slopes.get(middle)) / 2;
     }
 }
