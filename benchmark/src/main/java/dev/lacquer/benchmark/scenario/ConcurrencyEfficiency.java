@@ -160,14 +160,17 @@ public final class ConcurrencyEfficiency implements Scenario {
                 rounds.subList(1, rounds.size()).stream().map(r -> "round " + r.number() + ": " + r.describe())
                         .collect(Collectors.joining("; ")), TARGET_TEXT + " (last round)", warm.met());
         if (!Double.isNaN(bench.ceilingJobsPerSecond)) {
-            // N jobs cannot pass the slowest component faster than the run's ceiling allows.
-            double bound = Math.max(ideal(), JOBS / bench.ceilingJobsPerSecond);
-            bench.results.row("3", "The same against what the run's ceiling allows (max of N·L/C and N ÷ ceiling of "
-                            + Fmt.rate(bench.ceilingJobsPerSecond) + " jobs/s; C ÷ L = " + Fmt.rate(CONCURRENCY
-                            / (LATENCY.toMillis() / 1000.0)) + " jobs/s would be needed for 100 %)",
-                    String.format(Locale.ROOT, "%.1f s vs %.2f s = %s (round 1), %.2f s = %s (round %d)", bound,
-                            cold.measured(), Fmt.pct(bound / cold.measured()), warm.measured(),
-                            Fmt.pct(bound / warm.measured()), warm.number()));
+            // Nothing is uploaded in the first L seconds (every job is still generating); after them the N jobs'
+            // objects cannot pass the slowest component faster than the run's ceiling.
+            double bound = Math.max(ideal(), LATENCY.toMillis() / 1000.0 + JOBS / bench.ceilingJobsPerSecond);
+            bench.results.row("3", "The same against what the run's ceiling allows: L + N ÷ ceiling of "
+                            + Fmt.rate(bench.ceilingJobsPerSecond) + " jobs/s (" + bench.ceilingComponent
+                            + "); 100 % of N·L/C needs C ÷ L = " + Fmt.rate(CONCURRENCY / (LATENCY.toMillis()
+                            / 1000.0)) + " jobs/s through the worker",
+                    String.format(Locale.ROOT, "%.1f s vs %.2f s = %s (round 1), %.2f s = %s (round %d); at best %s"
+                                    + " of N·L/C on this machine", bound, cold.measured(),
+                            Fmt.pct(bound / cold.measured()), warm.measured(), Fmt.pct(bound / warm.measured()),
+                            warm.number(), Fmt.pct(ideal() / bound)));
         }
         for (Round round : List.of(cold, warm)) {
             bench.results.row("3", "Round " + round.number() + ": when jobs started and completed (seconds after the"
