@@ -61,6 +61,24 @@ final class PhotoFixtures {
         return out.toByteArray();
     }
 
+    /** A PNG of random pixels: it does not compress, so it is about width × height × 3 bytes. */
+    static byte[] noisyPng(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** The first half of a file: the header says "image", the data stops short. */
     static byte[] truncated(byte[] bytes) {
         return Arrays.copyOf(bytes, bytes.length / 2);

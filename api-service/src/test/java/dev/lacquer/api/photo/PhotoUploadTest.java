@@ -92,6 +92,24 @@ class PhotoUploadTest {
     }
 
     @Test
+    void dataUrlBodyOverOneMegabyteIsAcceptedLikeASmallOne() {
+        // Bodies up to quarkus.rest.input-buffer-size (1 MB) are read whole before the create runs; this one goes on
+        // as a stream on a worker thread, and must end the same way.
+        ApiClient user = ApiClient.newUser("bigdataurl");
+        byte[] photo = PhotoFixtures.noisyPng(700, 700);
+        assertTrue(photo.length > 1024 * 1024, "the photo alone is over 1 MB: " + photo.length);
+        try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {
+            UUID jobId = created(user.create(Map.of("prompt", "speckled", "originalImage",
+                    TestPhotos.dataUrl("image/png", photo))));
+            GenerationRequested request = requested(requests, jobId);
+            assertEquals("image/png", request.originalImageContentType());
+            BufferedImage stored = PhotoFixtures.decode(original(request.originalImageKey()).asByteArray());
+            assertEquals(700, stored.getWidth());
+            assertEquals(700, stored.getHeight());
+        }
+    }
+
+    @Test
     void webpAndLargePngAreNormalisedWithTheirContentTypes() {
         ApiClient user = ApiClient.newUser("formats");
         try (KafkaConsumer<String, String> requests = Kafka.tail(Topics.REQUESTS)) {

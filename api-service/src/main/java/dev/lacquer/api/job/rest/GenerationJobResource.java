@@ -16,6 +16,8 @@ import dev.lacquer.api.photo.PhotoDecoder;
 import dev.lacquer.api.security.CurrentUser;
 import dev.lacquer.api.security.Sha256;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -30,6 +32,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -47,10 +50,12 @@ public class GenerationJobResource {
     private final IdempotencyKeys idempotencyKeys;
     private final ObjectMapper json;
     private final PhotoDecoder photos;
+    private final ManagedExecutor workers;
 
     GenerationJobResource(JobCreationService creation, JobCommandService commands, JobQueryService queries,
                           NewJobValidator validator, JobViews views, CurrentUser user,
-                          IdempotencyKeys idempotencyKeys, ObjectMapper json, PhotoDecoder photos) {
+                          IdempotencyKeys idempotencyKeys, ObjectMapper json, PhotoDecoder photos,
+                          ManagedExecutor workers) {
         this.creation = creation;
         this.commands = commands;
         this.queries = queries;
@@ -60,22 +65,36 @@ public class GenerationJobResource {
         this.idempotencyKeys = idempotencyKeys;
         this.json = json;
         this.photos = photos;
+        this.workers = workers;
     }
 
-    /** Accepts a generation and answers at once with the job id; the work goes on without the client. */
+    /**
+     * Accepts a generation and answers at once with the job id; the work goes on without the client.
+     * <p>
+     * Non-blocking so that Quarkus REST reads the whole body on the I/O thread first (up to
+     * {@code quarkus.rest.input-buffer-size}; a larger body goes on as a stream on a worker thread): a slow upload
+     * holds no worker thread, and the body is not handed to a blocked worker chunk by chunk. The work itself (the
+     * photo's decoding, the object store, PostgreSQL) runs on a worker thread, with the request's contexts.
+     */
     @POST
     @Path("/generate-nail-design-job")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpHeaders headers,
-                           CreateJobRequest request) {
+    @NonBlocking
+    public Uni<Response> create(@HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpHeaders headers,
+                                CreateJobRequest request) {
         requireJsonAccepted(headers);
+        String userId = user.id();
+        return Uni.createFrom().item(() -> createNow(userId, idempotencyKey, request)).runSubscriptionOn(workers);
+    }
+
+    private Response createNow(String userId, String idempotencyKey, CreateJobRequest request) {
         NewJob newJob = validator.validate(request);
         if (idempotencyKey == null) {
-            return accepted(creation.create(user.id(), newJob));
+            return accepted(creation.create(userId, newJob));
         }
-        StoredResponse response = idempotencyKeys.run(user.id(), idempotencyKey, requestHash(request),
-                () -> stored(creation.create(user.id(), newJob)));
+        StoredResponse response = idempotencyKeys.run(userId, idempotencyKey, requestHash(request),
+                () -> stored(creation.create(userId, newJob)));
         JobCreated created = read(response.body());
         return Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(created)
                 .header("Location", "/api/generation-job/" + created.jobId()).build();
