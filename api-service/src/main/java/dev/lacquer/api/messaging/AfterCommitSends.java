@@ -4,10 +4,8 @@ import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -67,13 +65,7 @@ public class AfterCommitSends {
             OutboxRecord record = batch.get(i);
             acks[i] = sender.answerOf(record).whenComplete((ignored, failure) -> answers.add(new Answer(record, failure)));
         }
-        try {
-            CompletableFuture.allOf(acks).get(PACING_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // Each answer is settled on its own; the wait only paces the batches.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        OutboxSender.awaitAnswers(acks, PACING_MILLIS); // paces the batches; each answer is settled on its own
     }
 
     /**

@@ -5,10 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One relay pass, with no database transaction open while Kafka answers: claim a batch (short transaction), send
@@ -41,7 +38,7 @@ public class OutboxPublisher {
         for (OutboxRecord record : claimed) {
             acks.add(sender.answerOf(record));
         }
-        awaitAll(acks);
+        OutboxSender.awaitAnswers(acks.toArray(CompletableFuture[]::new), ackTimeout.toMillis());
         List<OutboxRecord> published = new ArrayList<>(claimed.size());
         List<OutboxRecord> failed = new ArrayList<>();
         List<OutboxRecord> unanswered = new ArrayList<>();
@@ -98,17 +95,6 @@ public class OutboxPublisher {
                 }
             });
         });
-    }
-
-    private void awaitAll(List<CompletableFuture<Void>> acks) {
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                    .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // Each record's own outcome is read afterwards.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String describe(Future<Void> failedAck) {

@@ -2,6 +2,9 @@ package dev.lacquer.api.messaging;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Hands one outbox record to Kafka; the stage completes when the broker acknowledged it, or fails. */
 @FunctionalInterface
@@ -15,6 +18,20 @@ public interface OutboxSender {
             return send(record).toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Waits until every answer came or {@code millis} passed, whichever is first; failures are not thrown here, the
+     * caller reads each record's own answer afterwards (or settles it when it comes).
+     */
+    static void awaitAnswers(CompletableFuture<?>[] answers, long millis) {
+        try {
+            CompletableFuture.allOf(answers).get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // each answer is read on its own
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

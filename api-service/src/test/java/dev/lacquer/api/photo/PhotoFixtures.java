@@ -52,13 +52,7 @@ final class PhotoFixtures {
         g.setColor(new Color(0xC89878));
         g.fillOval(width / 4, height / 4, width / 2, height / 2);
         g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return encodedPng(image);
     }
 
     /** A PNG of random pixels: it does not compress, so it is about width × height × 3 bytes. */
@@ -70,6 +64,10 @@ final class PhotoFixtures {
                 image.setRGB(x, y, random.nextInt(0x1000000));
             }
         }
+        return encodedPng(image);
+    }
+
+    private static byte[] encodedPng(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", out);

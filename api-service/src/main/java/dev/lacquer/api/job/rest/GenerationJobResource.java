@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -89,15 +90,7 @@ public class GenerationJobResource {
     }
 
     private Response createNow(String userId, String idempotencyKey, CreateJobRequest request) {
-        NewJob newJob = validator.validate(request);
-        if (idempotencyKey == null) {
-            return accepted(creation.create(userId, newJob));
-        }
-        StoredResponse response = idempotencyKeys.run(userId, idempotencyKey, requestHash(request),
-                () -> stored(creation.create(userId, newJob)));
-        JobCreated created = read(response.body());
-        return Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(created)
-                .header("Location", "/api/generation-job/" + created.jobId()).build();
+        return createAnswering(userId, idempotencyKey, validator.validate(request), () -> requestHash(request));
     }
 
     /**
@@ -115,11 +108,19 @@ public class GenerationJobResource {
         FileUpload file = form.originalImage;
         NewJob newJob = validator.validate(fields.prompt(), fields.designSettings(), fields.imageCount(),
                 fields.errors(), file == null ? null : () -> photos.fromFile(file.uploadedFile(), file.size()));
+        return createAnswering(user.id(), idempotencyKey, newJob, () -> requestHash(newJob));
+    }
+
+    /**
+     * Creates the job and answers 202; with an {@code Idempotency-Key}, a repeat of the same request (same hash)
+     * gets the first answer again instead of a second job.
+     */
+    private Response createAnswering(String userId, String idempotencyKey, NewJob newJob, Supplier<String> requestHash) {
         if (idempotencyKey == null) {
-            return accepted(creation.create(user.id(), newJob));
+            return accepted(creation.create(userId, newJob));
         }
-        StoredResponse response = idempotencyKeys.run(user.id(), idempotencyKey, requestHash(newJob),
-                () -> stored(creation.create(user.id(), newJob)));
+        StoredResponse response = idempotencyKeys.run(userId, idempotencyKey, requestHash.get(),
+                () -> stored(creation.create(userId, newJob)));
         JobCreated created = read(response.body());
         return Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(created)
                 .header("Location", "/api/generation-job/" + created.jobId()).build();
