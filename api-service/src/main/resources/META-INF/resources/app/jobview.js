@@ -7,15 +7,38 @@ export function isActive(job) {
   return !!job && ACTIVE.has(job.status);
 }
 
+const STAGE = { pending: 0, processing: 1 }; // every other status ends the attempt
+
+/** Where a job is in its life: (attempt, stage, progress) only grows; a requeue starts the next attempt. */
+function positionOf(view, attempt) {
+  const stage = STAGE[view.status] ?? 2;
+  return [attempt, stage, stage === 1 ? Number(view.progress) || 0 : 0];
+}
+
 /**
- * Merges a live change ({jobId, change, status, progress, thumbnails, error}) into a job view. A finished job
- * stays finished: the stream replays older changes after a return, and only a requeue makes a job active again.
+ * Whether a job read from the API, or a live change, is behind the job shown: showing it would go back in the job's
+ * life. The stream replays older changes after a return, and a job read from the API can be newer than live changes
+ * still on their way (read "processing", then the "created" change arrives). A change without an attempt (stored
+ * before changes carried one) is placed in the shown job's attempt, or the next one for a requeue.
+ */
+export function isBehind(view, shown) {
+  if (!shown || !shown.status) return false;
+  const shownAttempt = shown.attempt > 0 ? shown.attempt : 1;
+  const attempt = view.attempt > 0 ? view.attempt : view.change === 'requeued' ? shownAttempt + 1 : shownAttempt;
+  const [a, b] = [positionOf(view, attempt), positionOf(shown, shownAttempt)];
+  const differs = a.findIndex((value, i) => value !== b[i]);
+  return differs >= 0 && a[differs] < b[differs];
+}
+
+/**
+ * Merges a live change ({jobId, change, status, attempt, progress, thumbnails, error}) into a job view; a change
+ * behind the view leaves it as it is.
  */
 export function applyChange(job, change) {
-  const finished = job && job.status && !ACTIVE.has(job.status);
-  if (finished && ACTIVE.has(change.status) && change.change !== 'requeued') return job;
+  if (isBehind(change, job)) return job;
   const next = { ...(job || { jobId: change.jobId }) };
   if (change.status) next.status = change.status;
+  if (change.attempt > 0) next.attempt = change.attempt;
   if (typeof change.progress === 'number') next.progress = change.progress;
   if (change.imageCount) next.imageCount = change.imageCount;
   if (Array.isArray(change.thumbnails) && change.thumbnails.length) next.thumbnails = change.thumbnails;

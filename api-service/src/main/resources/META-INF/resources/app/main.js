@@ -59,7 +59,7 @@ class SignedInPage {
     });
     this.collection = new Collection(this.api);
     this.jobList = new JobList(this.api, job => {
-      this.tabs.onChange({ jobId: job.jobId, change: job.status, status: job.status, progress: job.progress });
+      this.tabs.onChange({ jobId: job.jobId, change: job.status, status: job.status, attempt: job.attempt, progress: job.progress });
       this.refreshCredits();
     });
     for (const button of document.querySelectorAll('.main-nav [data-view]')) {

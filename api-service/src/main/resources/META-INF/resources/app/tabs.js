@@ -2,7 +2,7 @@
 // remembers its job id in localStorage (like the seed's designTabs), so a reopened page shows each tab's job.
 import { $, h } from './dom.js';
 import { newIdempotencyKey } from './api.js';
-import { applyChange, isActive, progressOf, queueText, resultImages, statusText } from './jobview.js';
+import { applyChange, isActive, isBehind, progressOf, queueText, resultImages, statusText } from './jobview.js';
 import { clearError, showError } from './toasts.js';
 
 const QUEUE_REFRESH_MS = 5000;
@@ -52,7 +52,7 @@ export class DesignTabs {
 
   state(tab) {
     if (!this.runtime.has(tab.id)) {
-      this.runtime.set(tab.id, { photo: null, previewUrl: null, job: null, submitting: false, liveChanges: 0 });
+      this.runtime.set(tab.id, { photo: null, previewUrl: null, job: null, submitting: false });
     }
     return this.runtime.get(tab.id);
   }
@@ -92,9 +92,7 @@ export class DesignTabs {
     let touched = false;
     for (const tab of this.tabs.filter(t => t.jobId === change.jobId)) {
       const state = this.state(tab);
-      const next = applyChange(state.job, change);
-      if (next !== state.job) state.liveChanges += 1; // a replayed older change leaves a finished job as it is
-      state.job = next;
+      state.job = applyChange(state.job, change);
       touched = true;
       if (change.change === 'completed') this.refreshJob(tab);
     }
@@ -105,16 +103,14 @@ export class DesignTabs {
   }
 
   /**
-   * Loads the tab's job again. An answer is dropped when a live change of the job arrived while it was on its way:
-   * it may show an older state (a queue refresh sent while the job was pending, answered after "started"), and the
-   * next refresh or change brings the newer one.
+   * Loads the tab's job again. An answer behind the job shown is dropped (a queue refresh sent while the job was
+   * pending, answered after the "started" change arrived): the next refresh or change brings the newer state.
    */
   async refreshJob(tab) {
     const state = this.state(tab);
-    const changesBefore = state.liveChanges;
     try {
       const job = await this.api.job(tab.jobId);
-      if (tab.jobId === job.jobId && state.liveChanges === changesBefore) {
+      if (tab.jobId === job.jobId && !isBehind(job, state.job)) {
         state.job = job;
         this.renderTabList();
         this.renderStatus();

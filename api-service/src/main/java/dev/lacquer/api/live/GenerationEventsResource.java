@@ -111,8 +111,8 @@ public class GenerationEventsResource {
     private OutboundSseEvent toSse(LiveFeed.Row row) {
         try {
             JobChange change = json.readValue(row.payload(), JobChange.class);
-            LiveEvent event = new LiveEvent(change.jobId(), change.change(), change.status(), change.progress(),
-                    change.imageCount(), change.thumbnailKeys() == null ? null : urls.urlsOf(change.thumbnailKeys()),
+            LiveEvent event = new LiveEvent(change.jobId(), change.change(), change.status(), change.attempt(),
+                    change.progress(), change.imageCount(), change.thumbnailKeys() == null ? null : urls.urlsOf(change.thumbnailKeys()),
                     change.errorCode(), change.error(), change.at());
             return sse.newEventBuilder().id(Long.toString(row.seq())).name(row.change())
                     .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event)).build();

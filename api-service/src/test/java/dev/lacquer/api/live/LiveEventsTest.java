@@ -53,6 +53,8 @@ class LiveEventsTest {
             SseEvent started = stream.next();
             assertEquals("started", started.name());
             assertEquals(Long.parseLong(created.id()) + 1, Long.parseLong(started.id()), "gapless sequence");
+            // With the attempt a client can tell a late change from a newer one (a requeue starts attempt 2).
+            assertTrue(started.data().contains("\"status\":\"processing\",\"attempt\":1,"), started.data());
         }
 
         // While away: progress and completion happen.
