@@ -316,6 +316,8 @@ pg_options() {
     # Tests only: survives a process crash (WAL still written to the OS), not an OS crash.
     o+=" -c fsync=off -c full_page_writes=off"
   fi
+  # Extra server settings for a measurement, e.g. "-c shared_preload_libraries=pg_stat_statements".
+  [[ -n ${LACQUER_PG_OPTIONS:-} ]] && o+=" $LACQUER_PG_OPTIONS"
   echo "$o"
 }
 

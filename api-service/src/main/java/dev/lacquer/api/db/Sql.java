@@ -39,6 +39,16 @@ public class Sql {
         }
     }
 
+    /**
+     * In the caller's transaction: its commit returns without waiting for the WAL to reach the disk
+     * ({@code synchronous_commit} off for this transaction only; PostgreSQL flushes it within a fraction of a second).
+     * Only for writes that a database crash may lose without harm (a rate-limit count; outbox rows that are then sent
+     * again, as after a replica's crash): never for a job, a charge, or anything a client was told is stored.
+     */
+    public void commitWithoutWaitingForFlush() {
+        update("set local synchronous_commit to off");
+    }
+
     /** Runs one INSERT, UPDATE or DELETE once per row of parameters, sent as one JDBC batch; nothing when none. */
     public void batch(String sql, List<Object[]> parameterRows) {
         if (parameterRows.isEmpty()) {

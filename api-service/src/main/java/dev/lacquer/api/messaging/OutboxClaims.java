@@ -66,6 +66,8 @@ public class OutboxClaims {
             return;
         }
         QuarkusTransaction.requiringNew().timeout(TRANSACTION_TIMEOUT_SECONDS).run(() -> {
+            // Lost to a database crash, the rows are sent again after their claim, as when a replica dies here.
+            sql.commitWithoutWaitingForFlush();
             if (!published.isEmpty()) {
                 sql.update("delete from outbox where id = any(?)", (Object) ids(published));
                 UUID[] requested = published.stream().map(OutboxRecord::requestedJob).filter(Objects::nonNull)

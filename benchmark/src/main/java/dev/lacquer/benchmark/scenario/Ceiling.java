@@ -254,10 +254,12 @@ public final class Ceiling implements Scenario {
         double jobsPerSecond = 1 / perJob;
         String conns = ", " + PG_CONNECTIONS + " connections";
         bench.results.row("0", "PostgreSQL create: rate-window upsert + credit summary + active jobs, then lock account "
-                + "+ re-check + job row + outbox row (2 transactions)" + conns, Fmt.rate(create.rate()) + " creates/s (p99 "
+                + "+ re-check + job row + outbox row (2 transactions, the first committed without waiting for the disk)"
+                + conns, Fmt.rate(create.rate()) + " creates/s (p99 "
                 + Fmt.ms(create.hist().p99()) + " ms)");
-        bench.results.row("0", "PostgreSQL outbox settling (the rows were claimed when written; delete 200 acknowledged, set their "
-                + "pick-up lease: 1 transaction), 1 connection", Fmt.rate(settling.rate()) + " rows/s");
+        bench.results.row("0", "PostgreSQL outbox settling (the rows were claimed when written; delete 200 acknowledged,"
+                + " set their pick-up lease: 1 transaction, committed without waiting for the disk), 1 connection",
+                Fmt.rate(settling.rate()) + " rows/s");
         bench.results.row("0", "PostgreSQL started / progress / completed (+2 looks) event transactions" + conns,
                 Fmt.rate(started.rate()) + " / " + Fmt.rate(progress.rate()) + " / " + Fmt.rate(completed.rate())
                         + " per s");
@@ -384,6 +386,7 @@ public final class Ceiling implements Scenario {
                     break;
                 }
                 long t = System.nanoTime();
+                asyncCommit(c); // as the API settles: a lost settle only sends the rows again
                 try (PreparedStatement delete = c.prepareStatement("delete from outbox where id = any(?)")) {
                     delete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                     delete.executeUpdate();
@@ -408,7 +411,9 @@ public final class Ceiling implements Scenario {
 
     private static UUID createJob(Connection c, String user, String payload) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
-        // 1. before the photo upload, one transaction: the per-user create rate window, the credit summary, active jobs
+        // 1. before the photo upload, one transaction: the per-user create rate window, the credit summary, active jobs;
+        // its commit does not wait for the disk (only a count)
+        asyncCommit(c);
         try (PreparedStatement s = c.prepareStatement("insert into rate_windows (user_id, action, window_start, hits)"
                 + " values (?, 'create', ?, 1) on conflict (user_id, action, window_start)"
                 + " do update set hits = rate_windows.hits + 1 returning hits")) {
@@ -453,6 +458,13 @@ public final class Ceiling implements Scenario {
         }
         c.commit();
         return id;
+    }
+
+    /** The rest of this transaction commits without waiting for the WAL flush, as the API's do where nothing is lost. */
+    private static void asyncCommit(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("set local synchronous_commit to off")) {
+            s.execute();
+        }
     }
 
     private static void activeJobs(Connection c, String user) throws SQLException {

@@ -8,6 +8,7 @@ import dev.lacquer.benchmark.Hist;
 import dev.lacquer.benchmark.JobTracker;
 import dev.lacquer.benchmark.Maps;
 import dev.lacquer.benchmark.OpenLoop;
+import dev.lacquer.benchmark.PgActivity;
 import dev.lacquer.benchmark.Progress;
 import dev.lacquer.benchmark.Services;
 import dev.lacquer.benchmark.WarmUp;
@@ -107,6 +108,7 @@ public final class Throughput implements Scenario {
             measuring.set(aStart);
             long aCompletedBefore = tracker.completed();
             Map<String, Double> cpuBefore = bench.cpu();
+            PgActivity pgBefore = PgActivity.read(sampler);
             List<long[]> aBacklog = new ArrayList<>();
             Progress.status(() -> String.format(Locale.ROOT, "phase A (closed loop, %d users): %.0f/%d s, %s finished,"
                     + " %.0f jobs/s", USERS, (System.nanoTime() - aStart) / 1e9, seconds,
@@ -116,6 +118,7 @@ public final class Throughput implements Scenario {
             long aCompleted = tracker.completed() - aCompletedBefore;
             double aSeconds = (System.nanoTime() - aStart) / 1e9;
             Map<String, Double> cpu = Bench.cpuBetween(cpuBefore, bench.cpu());
+            PgActivity pg = PgActivity.read(sampler).since(pgBefore);
             stop.set(true);
             for (Thread thread : userThreads) {
                 thread.interrupt();
@@ -198,6 +201,8 @@ public final class Throughput implements Scenario {
                     "≥ 150 jobs/s and ≥ 60 % of ceiling", met);
             bench.results.row("1", "CPU during the closed loop", Bench.cpuShares(cpu, aSeconds) + "; "
                     + Bench.cpuPerJob(cpu, aCompleted));
+            bench.results.row("1", "PostgreSQL's work during the closed loop (every client's, the benchmark's own polls"
+                    + " of the jobs among them)", pg.perJob(aCompleted));
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("users", USERS);
             detail.put("worker_concurrency", WORKER_CONCURRENCY);
@@ -205,7 +210,9 @@ public final class Throughput implements Scenario {
                     "windows", warmUp.windows(), "window_seconds", WarmUp.WINDOW_SECONDS));
             detail.put("closed_loop", Maps.of("seconds", aSeconds, "completed", aCompleted, "jobs_per_second",
                     closedRate, "create_latency", createLatency.summary(), "loop_latency", loopLatency.summary(),
-                    "rejected", counts(rejected), "cpu_seconds", cpu, "backlog_samples", aBacklog));
+                    "rejected", counts(rejected), "cpu_seconds", cpu, "backlog_samples", aBacklog,
+                    "postgres_transactions", pg.transactions(), "postgres_wal_bytes", pg.walBytes(),
+                    "postgres_wal_flushes", pg.walFlushes()));
             detail.put("open_loop", Maps.of("offered_per_second", rate, "issued", outcome.issued(), "accepted",
                     bCreated.get(), "completed", bCompleted, "jobs_per_second", openRate, "backlog_slope", slope,
                     "backlog_samples", bBacklog, "rejected", counts(bRejected), "cpu_seconds", bCpu,

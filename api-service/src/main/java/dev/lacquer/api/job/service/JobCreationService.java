@@ -3,6 +3,7 @@ package dev.lacquer.api.job.service;
 import dev.lacquer.api.config.LacquerConfig;
 import dev.lacquer.api.credit.CreditService;
 import dev.lacquer.api.credit.CreditSummary;
+import dev.lacquer.api.db.Sql;
 import dev.lacquer.api.job.repository.GenerationJob;
 import dev.lacquer.api.job.repository.GenerationJobRepository;
 import dev.lacquer.api.job.repository.JobStatus;
@@ -37,9 +38,11 @@ public class JobCreationService {
     private final LacquerConfig config;
     private final RateLimiter rateLimiter;
     private final JobChanges changes;
+    private final Sql sql;
 
     JobCreationService(GenerationJobRepository jobs, CreditService credits, ObjectStore store, JobRequests requests,
-                       MeterRegistry metrics, LacquerConfig config, RateLimiter rateLimiter, JobChanges changes) {
+                       MeterRegistry metrics, LacquerConfig config, RateLimiter rateLimiter, JobChanges changes,
+                       Sql sql) {
         this.jobs = jobs;
         this.credits = credits;
         this.store = store;
@@ -48,11 +51,12 @@ public class JobCreationService {
         this.config = config;
         this.rateLimiter = rateLimiter;
         this.changes = changes;
+        this.sql = sql;
     }
 
     /**
      * 1. Count the attempt against the rate window and refuse (429 rate, 402 credits, 429 active jobs) before anything
-     * is stored; a refusal commits the count. 2. Store the photo, outside any transaction. 3. Under the user's credit
+     * is stored; a refusal commits the count (without waiting for the disk: it is only a count). 2. Store the photo, outside any transaction. 3. Under the user's credit
      * lock check again (a parallel create may have reserved the credits meanwhile) and write the job and its outbox
      * row; if that fails, the photo is removed.
      */
@@ -62,6 +66,8 @@ public class JobCreationService {
                 .exceptionHandler(e -> e instanceof ApiProblem ? TransactionExceptionResult.COMMIT
                         : TransactionExceptionResult.ROLLBACK)
                 .run(() -> {
+                    // Writes only the attempt's count: a database crash losing it costs nothing.
+                    sql.commitWithoutWaitingForFlush();
                     rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
                     checkLimits(userId, cost, credits.summary(userId));
                 });
