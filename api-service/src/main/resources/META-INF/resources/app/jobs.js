@@ -1,6 +1,6 @@
 // The job list (history), newest first, with a cancel button for jobs still pending or processing.
 import { $, h } from './dom.js';
-import { applyChange, isActive, progressOf, statusText } from './jobview.js';
+import { applyChange, isActive, isBehind, progressOf, statusText } from './jobview.js';
 import { showError } from './toasts.js';
 
 const PAGE_SIZE = 20;
@@ -26,11 +26,15 @@ export class JobList {
       return;
     }
     this.page = page;
+    const shown = new Map(this.jobs);
     if (page === 0) {
       this.jobs.clear();
       this.list.replaceChildren();
     }
-    for (const job of result.items) {
+    for (const read of result.items) {
+      // A live change that arrived while the page was on its way may be newer than what it says.
+      const before = shown.get(read.jobId);
+      const job = before && isBehind(read, before) ? before : read;
       this.jobs.set(job.jobId, job);
       this.list.append(this.row(job));
     }
