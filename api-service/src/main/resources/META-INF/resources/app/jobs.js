@@ -26,7 +26,7 @@ export class JobList {
       return;
     }
     this.page = page;
-    const shown = new Map(this.jobs);
+    const shown = page === 0 ? new Map(this.jobs) : this.jobs; // the first page starts the list afresh
     if (page === 0) {
       this.jobs.clear();
       this.list.replaceChildren();

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Live status: every change of the user's jobs as Server-Sent Events, resumable with
@@ -111,9 +112,9 @@ public class GenerationEventsResource {
     private OutboundSseEvent toSse(LiveFeed.Row row) {
         try {
             JobChange change = json.readValue(row.payload(), JobChange.class);
+            List<String> thumbnails = change.thumbnailKeys() == null ? null : urls.urlsOf(change.thumbnailKeys());
             LiveEvent event = new LiveEvent(change.jobId(), change.change(), change.status(), change.attempt(),
-                    change.progress(), change.imageCount(), change.thumbnailKeys() == null ? null : urls.urlsOf(change.thumbnailKeys()),
-                    change.errorCode(), change.error(), change.at());
+                    change.progress(), change.imageCount(), thumbnails, change.errorCode(), change.error(), change.at());
             return sse.newEventBuilder().id(Long.toString(row.seq())).name(row.change())
                     .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event)).build();
         } catch (JsonProcessingException e) {

@@ -56,9 +56,9 @@ public class JobCreationService {
 
     /**
      * 1. Count the attempt against the rate window and refuse (429 rate, 402 credits, 429 active jobs) before anything
-     * is stored; a refusal commits the count (without waiting for the disk: it is only a count). 2. Store the photo, outside any transaction. 3. Under the user's credit
-     * lock check again (a parallel create may have reserved the credits meanwhile) and write the job and its outbox
-     * row; if that fails, the photo is removed.
+     * is stored; a refusal commits the count (without waiting for the disk: it is only a count). 2. Store the photo,
+     * outside any transaction. 3. Under the user's credit lock check again (a parallel create may have reserved the
+     * credits meanwhile) and write the job and its outbox row; if that fails, the photo is removed.
      */
     public GenerationJob create(String userId, NewJob newJob) {
         int cost = credits.costOf(newJob.imageCount());
@@ -66,7 +66,6 @@ public class JobCreationService {
                 .exceptionHandler(e -> e instanceof ApiProblem ? TransactionExceptionResult.COMMIT
                         : TransactionExceptionResult.ROLLBACK)
                 .run(() -> {
-                    // Writes only the attempt's count: a database crash losing it costs nothing.
                     sql.commitWithoutWaitingForFlush();
                     rateLimiter.acquire(userId, "create", config.jobs().createsPerMinute());
                     checkLimits(userId, cost, credits.summary(userId));
